@@ -1,0 +1,5 @@
+import ArgumentParser
+import HTTPAuth
+import Passwords
+import Tokens
+@main struct G: ParsableCommand { func run() {} }

@@ -1,0 +1,4 @@
+import HTTPAuth
+import CCrypt
+import HummingbirdBcrypt
+import NIOPosix
