@@ -1,4 +1,0 @@
-import HTTPAuth
-import CCrypt
-import HummingbirdBcrypt
-import NIOPosix

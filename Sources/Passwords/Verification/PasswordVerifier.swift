@@ -1,0 +1,81 @@
+import Crypto
+import HTTPAuth
+import NIOPosix
+import Synchronization
+
+/// Checks a user's password against an ``HtpasswdFile`` the way a server must: slow hashes off the event loop,
+/// a cache so that a bcrypt user pays the hash once rather than per request, and the same work for unknown users as
+/// for known ones.
+///
+/// The cache remembers successful checks only, keyed by an HMAC (with a per-process random key) of the user, the
+/// stored hash and the password, so it holds no password, and a changed password or file (a different stored hash)
+/// misses it at once. ``invalidateCache()`` empties it when a file is reloaded. An unknown user is checked against
+/// a decoy hash in the format and cost of the file's first entry (Caddy's approach), so timing does not tell which
+/// users exist; wrong passwords are never cached, so guessing always pays the full hash.
+public final class PasswordVerifier: Sendable {
+    /// What a check found. The difference between ``unknownUser`` and ``passwordMismatch`` is for the operator's
+    /// audit trail only; a client must see the same answer for both.
+    public enum Result: Hashable, Sendable {
+        case valid
+        case unknownUser
+        case passwordMismatch
+    }
+
+    private struct State {
+        var verified: Set<[UInt8]> = []
+        var decoys: [String: PasswordHash] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let cacheKey = SymmetricKey(size: .bits256)
+    private let threadPool: NIOThreadPool
+    /// The most successful checks remembered; the cache is emptied when it would grow past this.
+    public let cacheCapacity: Int
+
+    public init(threadPool: NIOThreadPool = .singleton, cacheCapacity: Int = 10_000) {
+        self.threadPool = threadPool
+        self.cacheCapacity = cacheCapacity
+    }
+
+    /// Checks `password` for `user` in `file`.
+    public func verify(user: String, password: String, in file: HtpasswdFile) async -> Result {
+        guard let hash = file.hash(for: user) else {
+            if let reference = file.entries.first?.hash {
+                _ = await check(password, against: decoy(like: reference))
+            }
+            return .unknownUser
+        }
+        let key = cacheKey(user: user, hash: hash, password: password)
+        if state.withLock({ $0.verified.contains(key) }) { return .valid }
+        guard await check(password, against: hash) else { return .passwordMismatch }
+        state.withLock { state in
+            if state.verified.count >= cacheCapacity { state.verified.removeAll(keepingCapacity: true) }
+            state.verified.insert(key)
+        }
+        return .valid
+    }
+
+    /// Forgets every cached success (call it when a password file is reloaded).
+    public func invalidateCache() {
+        state.withLock { $0.verified.removeAll() }
+    }
+
+    /// Whether `password` matches `hash`, computed on the thread pool when the hash is slow.
+    public func check(_ password: String, against hash: PasswordHash) async -> Bool {
+        guard hash.format.isSlow else { return hash.verify(password) }
+        return (try? await threadPool.runIfActive { hash.verify(password) }) ?? false
+    }
+
+    private func decoy(like reference: PasswordHash) -> PasswordHash {
+        let signature = reference.format.name + String(reference.stored.prefix(7))
+        if let cached = state.withLock({ $0.decoys[signature] }) { return cached }
+        let made = reference.decoy()
+        state.withLock { $0.decoys[signature] = made }
+        return made
+    }
+
+    private func cacheKey(user: String, hash: PasswordHash, password: String) -> [UInt8] {
+        let material = Array(user.utf8) + [0] + Array(hash.stored.utf8) + [0] + Array(password.utf8)
+        return Array(HMAC<SHA256>.authenticationCode(for: material, using: cacheKey))
+    }
+}
