@@ -1,5 +1,16 @@
 import ArgumentParser
-import HTTPAuth
-import Passwords
-import Tokens
-@main struct G: ParsableCommand { func run() {} }
+
+/// The `gatehouse` command: one binary for serving, diagnosing and handling HTTP 401.
+@main
+struct Gatehouse: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gatehouse",
+        abstract: "Make HTTP 401 Unauthorized correct, explainable and fixable.",
+        discussion: """
+            Exit status: 0 fine; 1 a problem found (a check or verification failed); 2 input that cannot be read or \
+            parsed; 64 usage.
+            """,
+        version: "0.1.0",
+        subcommands: [Header.self, Htpasswd.self, Token.self]
+    )
+}

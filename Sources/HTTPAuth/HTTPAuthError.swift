@@ -37,6 +37,11 @@ public struct HTTPAuthError: Error, Hashable, Sendable, CustomStringConvertible 
     /// A Digest challenge or response that lacks what RFC 7616 requires.
     public static func digest(_ message: String) -> Self { Self(.digest, offset: nil, message) }
 
+    /// The same error with its offset moved by `delta` bytes (when the parsed value sat inside a longer text).
+    public func shifted(by delta: Int) -> HTTPAuthError {
+        HTTPAuthError(kind, offset: offset.map { $0 + delta }, message)
+    }
+
     /// Whether two errors are of the same kind, whatever their offset and message.
     public func isSameKind(as other: HTTPAuthError) -> Bool { kind == other.kind }
 
