@@ -87,8 +87,16 @@ struct AuthFieldParser {
         }
         while peek == asciiSpace { index += 1 }
         skipWhitespace()
-        if isAtEnd || (inList && peek == asciiComma) {
-            return Value(scheme: scheme, token68: nil, parameters: [])
+        if isAtEnd { return Value(scheme: scheme, token68: nil, parameters: []) }
+        if peek == asciiComma {
+            // `Basic , realm="x"`: empty list elements before the first parameter (RFC 9110 §5.6.1.2).
+            let commaIndex = index
+            skipEmptyListElements()
+            if isAtEnd || (inList && !isAtParameter()) {
+                index = commaIndex
+                return Value(scheme: scheme, token68: nil, parameters: [])
+            }
+            return Value(scheme: scheme, token68: nil, parameters: try parseAuthParams(inList: inList))
         }
         if let token68 = try parseToken68(inList: inList) {
             return Value(scheme: scheme, token68: token68, parameters: [])

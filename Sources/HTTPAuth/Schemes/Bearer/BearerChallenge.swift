@@ -58,10 +58,10 @@ public struct BearerChallenge: Hashable, Sendable {
         try validate()
         var parameters: [AuthParameter] = []
         if let realm { parameters.append(AuthParameter("realm", realm)) }
-        if !scope.isEmpty { parameters.append(AuthParameter("scope", scope.joined(separator: " "))) }
         if let error { parameters.append(AuthParameter("error", error.rawValue)) }
         if let errorDescription { parameters.append(AuthParameter("error_description", errorDescription)) }
         if let errorURI { parameters.append(AuthParameter("error_uri", errorURI)) }
+        if !scope.isEmpty { parameters.append(AuthParameter("scope", scope.joined(separator: " "))) }
         return Challenge(scheme: .bearer, parameters: parameters + otherParameters)
     }
 
