@@ -1,0 +1,58 @@
+import Foundation
+import HTTPAuth
+import Testing
+@testable import Passwords
+
+@Suite struct FilesAndVerifierTests {
+    @Test func htpasswdKeepsCommentsAndOrder() throws {
+        var file = try HtpasswdFile(contents: "# users\nalice:{SHA}x\n\nbob:{SHA}y\n")
+        #expect(file.users == ["alice", "bob"])
+        try file.set("alice", hash: PasswordHash("{SHA}z"))
+        try file.set("carol", hash: PasswordHash("{SHA}w"))
+        file.remove("bob")
+        #expect(file.contents == "# users\nalice:{SHA}z\n\ncarol:{SHA}w\n")
+        #expect(throws: PasswordsError.self) { try file.set("a:b", hash: PasswordHash("x")) }
+    }
+
+    @Test func malformedLineNamesTheLine() {
+        do {
+            _ = try HtpasswdFile(contents: "alice:x\nno colon here\n", path: "users")
+            Issue.record("parsed")
+        } catch let error as PasswordsError {
+            #expect(error.line == 2 && error.description.hasPrefix("users:2"))
+        } catch { Issue.record("\(error)") }
+    }
+
+    @Test func htdigestReadsApacheAndKeepsMD5First() async throws {
+        let apacheLine = "alice:feas:" + DigestComputation.userSecret(username: "alice", realm: "feas", password: "s3cret", hash: .md5)
+        var file = try HtdigestFile(contents: apacheLine + "\n")
+        #expect(file.verify(user: "alice", realm: "feas", password: "s3cret") == true)
+        #expect(file.verify(user: "alice", realm: "feas", password: "nope") == false)
+        try file.set("bob", realm: "feas", password: "pw")
+        let lines = file.contents.split(separator: "\n")
+        #expect(lines.count == 4 && lines[1].split(separator: ":").count == 3 && lines[2].hasPrefix("bob:feas:SHA-256:"))
+        #expect(await file.userSecret(username: "bob", realm: "feas", hash: .sha512_256) != nil)
+        #expect(throws: PasswordsError.self) { try HtdigestFile(contents: "alice:feas:nothex\n") }
+    }
+
+    @Test func verifierCachesSuccessAndSeesChanges() async throws {
+        var file = HtpasswdFile()
+        try file.set("alice", hash: PasswordHash.make("one", format: .bcrypt, cost: 4))
+        let verifier = PasswordVerifier()
+        #expect(await verifier.verify(user: "alice", password: "one", in: file) == .valid)
+        #expect(await verifier.verify(user: "alice", password: "one", in: file) == .valid)
+        #expect(await verifier.verify(user: "alice", password: "two", in: file) == .passwordMismatch)
+        #expect(await verifier.verify(user: "nobody", password: "one", in: file) == .unknownUser)
+        try file.set("alice", hash: PasswordHash.make("two", format: .bcrypt, cost: 4))
+        #expect(await verifier.verify(user: "alice", password: "one", in: file) == .passwordMismatch, "a changed password must miss the cache")
+        #expect(await verifier.verify(user: "alice", password: "two", in: file) == .valid)
+    }
+
+    @Test func decoyHasTheSameFormatAndCost() throws {
+        let reference = try PasswordHash.make("x", format: .bcrypt, cost: 6)
+        let decoy = reference.decoy()
+        #expect(decoy.bcryptCost == 6 && decoy.stored != reference.stored && !decoy.verify("x"))
+        let sha = try PasswordHash.make("x", format: .sha512Crypt, rounds: 2000)
+        #expect(sha.decoy().stored.hasPrefix("$6$rounds=2000$"))
+    }
+}
