@@ -4,6 +4,8 @@ import HTTPAuth
 // Operations per second of the hot paths: challenge parsing, Basic decoding, Digest verification.
 // Run: swift run -c release GatehouseBench   (bench/compare.sh prints it beside Python's Werkzeug)
 
+setvbuf(stdout, nil, _IOLBF, 0)
+
 func measure(_ name: String, iterations: Int, _ body: () -> Void) {
     body()
     let start = DispatchTime.now().uptimeNanoseconds
