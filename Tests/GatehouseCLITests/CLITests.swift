@@ -52,6 +52,11 @@ import Testing
         }
     }
 
+    @Test func latin1BasicCredentialsShowTheirUser() throws {
+        let result = try Self.gatehouse("header", "--json", "Basic dGVzdDoxMjOj")
+        #expect(result.out.contains(#""user":"test","charset":"ISO-8859-1""#), "\(result.out)")
+    }
+
     @Test func invalidHeaderExitsTwoWithOffset() throws {
         let result = try Self.gatehouse("header", "--json", "Basic realm=\"a\" b")
         #expect(result.status == 2)

@@ -40,9 +40,7 @@ struct AuthFieldExplanation {
     private func schemeDetails(_ credentials: Credentials) -> [(String, OrderedJSON)] {
         switch credentials.scheme {
         case .basic:
-            guard let token = credentials.token68, let basic = try? BasicCredentials(token68: token, charset: .utf8)
-                ?? BasicCredentials(token68: token, charset: .latin1)
-            else { return [("error", .string("the token68 does not decode to user-id:password"))] }
+            guard let token = credentials.token68, let basic = Self.decodeBasic(token) else { return [("error", .string("the token68 does not decode to user-id:password"))] }
             let charset = BasicCredentials.detectCharset(ofToken68: token)?.rawValue
             return [("user", .string(basic.userID)), ("charset", .string(charset)), ("control_characters", .bool(basic.containsControlCharacters))]
         case .bearer:
@@ -82,6 +80,11 @@ struct AuthFieldExplanation {
         case .authenticationInfo(let info):
             return (["Authentication-Info"] + info.parameters.map { "   \($0.name) = \($0.value.debugDescription)" }).joined(separator: "\n")
         }
+    }
+
+    /// A Basic token68 as UTF-8 when it is, else as ISO-8859-1, the way a person wants to read it.
+    private static func decodeBasic(_ token68: String) -> BasicCredentials? {
+        (try? BasicCredentials(token68: token68, charset: .utf8)) ?? (try? BasicCredentials(token68: token68, charset: .latin1))
     }
 
     private static func schemeNote(_ scheme: AuthScheme) -> String {
@@ -130,9 +133,7 @@ struct AuthFieldExplanation {
     private func credentialLines(_ credentials: Credentials) -> [String] {
         switch credentials.scheme {
         case .basic:
-            guard let token = credentials.token68,
-                let basic = (try? BasicCredentials(token68: token, charset: .utf8)) ?? (try? BasicCredentials(token68: token, charset: .latin1))
-            else { return ["   ✗ the token68 does not decode to 'user-id:password' base64"] }
+            guard let token = credentials.token68, let basic = Self.decodeBasic(token) else { return ["   ✗ the token68 does not decode to 'user-id:password' base64"] }
             var lines = ["   user-id  \(basic.userID.debugDescription)", "   password [redacted]"]
             if let charset = BasicCredentials.detectCharset(ofToken68: token) { lines.append("   charset  \(charset.rawValue) (non-ASCII bytes)") }
             if basic.containsControlCharacters { lines.append("   ✗ contains a control character (a trailing newline?): servers will refuse it") }

@@ -4,14 +4,15 @@ import HTTPAuth
 // Operations per second of the hot paths: challenge parsing, Basic decoding, Digest verification.
 // Run: swift run -c release GatehouseBench   (bench/compare.sh prints it beside Python's Werkzeug)
 
-setvbuf(stdout, nil, _IOLBF, 0)
+/// Writes one result line at once (unbuffered), so a long run shows progress.
+func report(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
 func measure(_ name: String, iterations: Int, _ body: () -> Void) {
     body()
     let start = DispatchTime.now().uptimeNanoseconds
     for _ in 0..<iterations { body() }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    print(String(format: "%@\t%.0f ops/s", name, Double(iterations) / seconds))
+    report(String(format: "%@\t%.0f ops/s", name, Double(iterations) / seconds))
 }
 
 let challengeList = #"Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=SHA-256, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS", Basic realm="http-auth@example.org", charset="UTF-8""#
@@ -34,4 +35,4 @@ Task {
 }
 group.wait()
 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-print(String(format: "digest-verify-sha256\t%.0f ops/s", Double(responses.count) / seconds))
+report(String(format: "digest-verify-sha256\t%.0f ops/s", Double(responses.count) / seconds))
