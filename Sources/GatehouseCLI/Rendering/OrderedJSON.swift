@@ -1,3 +1,5 @@
+import HTTPAuth
+
 /// JSON written with its keys in a fixed order, as the command-line contract in DESIGN.md prints them
 /// (`{"scheme":…,"token68":…,"params":[…]}`); Foundation's encoder would sort or reorder them.
 indirect enum OrderedJSON {
@@ -37,11 +39,5 @@ indirect enum OrderedJSON {
             }
         }
         return output + "\""
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
