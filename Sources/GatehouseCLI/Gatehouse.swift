@@ -11,6 +11,6 @@ struct Gatehouse: AsyncParsableCommand {
             parsed; 64 usage.
             """,
         version: "0.1.0",
-        subcommands: [Header.self, Htpasswd.self, Token.self]
+        subcommands: [Serve.self, Explain.self, APIKey.self, Header.self, Htpasswd.self, Htdigest.self, Token.self]
     )
 }

@@ -1,0 +1,161 @@
+import Foundation
+import Store
+import Yams
+
+/// Reads `gatehouse.yaml` into a ``GatewayConfig``, refusing unknown keys and wrong values with the file, line and
+/// key. Paths are resolved against the config file's folder.
+public enum ConfigLoader {
+    public static func load(path: String) throws -> GatewayConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, line: nil, key: "", message: "cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, line: nil, key: "", message: "the file is not UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses YAML `text`; `file` names it in errors and anchors relative paths.
+    public static func parse(_ text: String, file: String) throws -> GatewayConfig {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ConfigError(file: file, line: nil, key: "", message: "the file is empty")
+            }
+            root = node
+        } catch let error as ConfigError {
+            throw error
+        } catch let error as YamlError {
+            let (line, problem) = Self.describe(error)
+            throw ConfigError(file: file, line: line, key: "", message: "not valid YAML: \(problem)")
+        }
+        let base = URL(fileURLWithPath: file).deletingLastPathComponent().path
+        var node = ConfigNode(node: root, file: file, path: "")
+        var config = GatewayConfig()
+        config.file = file
+        if let listen = try node.optional("listen") { (config.host, config.port) = try address(listen) }
+        if let store = try node.optional("store") {
+            let location = StoreLocation(try store.string())
+            if case .sqlite(let path) = location {
+                config.store = .sqlite(path: path.hasPrefix("/") ? path : base + "/" + path)
+            } else {
+                config.store = location
+            }
+        }
+        config.upstream = try upstream(&node, base: base)
+        if let list = try node.optional("trusted_proxies") { config.trustedProxies = try cidrs(list) }
+        if let list = try node.optional("allow") { config.allow = try cidrs(list) }
+        if let list = try node.optional("deny") { config.deny = try cidrs(list) }
+        if let realm = try node.optional("realm") { config.realm = try realm.string() }
+        if let lockout = try node.optional("lockout") { config.lockout = try Self.lockout(lockout) }
+        if let log = try node.optional("access_log") {
+            let value = try log.string()
+            config.accessLog = value == "-" ? "-" : try log.filePath(relativeTo: base)
+        }
+        if let header = try node.optional("user_header") { config.userHeader = try header.string() }
+        if let metrics = try node.optional("metrics") { config.metrics = try Self.metrics(metrics) }
+        if let tls = try node.optional("tls") { config.tls = try Self.tls(tls, base: base) }
+        let routes = try node.required("routes")
+        config.routes = try routes.list().map { try RouteLoader.route($0, base: base) }
+        try node.finish()
+        try validateRoutes(config.routes, node: routes)
+        return config
+    }
+
+    static func address(_ node: ConfigNode) throws -> (String, Int) {
+        let text = try node.string()
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw node.error("expected HOST:PORT, such as 127.0.0.1:8080")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+
+    static func upstream(_ node: inout ConfigNode, base: String) throws -> GatewayConfig.Upstream? {
+        let http = try node.optional("upstream")
+        let folder = try node.optional("static")
+        if let http, folder != nil { throw http.error("give either upstream or static, not both") }
+        if let http {
+            let text = try http.string()
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw http.error("expected an http:// or https:// URL")
+            }
+            return .http(url)
+        }
+        if let folder {
+            let path = try folder.filePath(relativeTo: base)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw folder.error("no such folder: \(path)")
+            }
+            return .directory(path)
+        }
+        return nil
+    }
+
+    static func cidrs(_ node: ConfigNode) throws -> [CIDR] {
+        try node.list().map { item in
+            guard let cidr = CIDR(try item.string()) else { throw item.error("expected an address or CIDR block, such as 10.0.0.0/8") }
+            return cidr
+        }
+    }
+
+    static func lockout(_ node: ConfigNode) throws -> GatewayConfig.Lockout {
+        var node = node
+        var lockout = GatewayConfig.Lockout()
+        if let failures = try node.optional("failures") { lockout.failures = try failures.int(in: 0...1_000_000) }
+        if let window = try node.optional("window") { lockout.window = try window.duration() }
+        if let ban = try node.optional("ban") { lockout.ban = try ban.duration() }
+        try node.finish()
+        return lockout
+    }
+
+    static func metrics(_ node: ConfigNode) throws -> GatewayConfig.Metrics {
+        var node = node
+        var metrics = GatewayConfig.Metrics()
+        if let path = try node.optional("path") {
+            metrics.path = try path.string()
+            guard metrics.path.hasPrefix("/") else { throw path.error("expected a path starting with /") }
+        }
+        if let allow = try node.optional("allow") { metrics.allow = try cidrs(allow) }
+        try node.finish()
+        return metrics
+    }
+
+    static func tls(_ node: ConfigNode, base: String) throws -> GatewayConfig.TLS {
+        var node = node
+        let certificate = try node.required("certificate").filePath(relativeTo: base)
+        let key = try node.required("key").filePath(relativeTo: base)
+        var tls = GatewayConfig.TLS(certificate: certificate, key: key)
+        if let redirect = try node.optional("redirect_http") {
+            let (host, port) = try address(redirect)
+            tls.redirectHTTP = "\(host):\(port)"
+        }
+        if let hsts = try node.optional("hsts") { tls.hsts = Int(try hsts.duration()) }
+        try node.finish()
+        return tls
+    }
+
+    static func validateRoutes(_ routes: [GatewayConfig.Route], node: ConfigNode) throws {
+        let items = try node.list()
+        var seen: Set<String> = []
+        for (index, route) in routes.enumerated() where !seen.insert(route.path).inserted {
+            throw items[index].error("the path \(route.path) is given twice")
+        }
+    }
+
+    /// The line and the problem of a YAML error, without the whole document Yams appends to its description.
+    private static func describe(_ error: YamlError) -> (Int?, String) {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return (mark.line, problem)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return (context.mark.line, "the key \(duplicates.joined(separator: ", ")) is given twice")
+        case .reader(let problem, _, _, _):
+            return (nil, problem)
+        default:
+            return (nil, "\(error)")
+        }
+    }
+}

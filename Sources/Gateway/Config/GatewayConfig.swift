@@ -1,0 +1,61 @@
+import Foundation
+import Store
+
+/// The gateway's configuration, validated: what `gatehouse.yaml` says, with paths made absolute.
+/// The YAML shape is documented in `docs/gateway.md`; ``ConfigLoader`` reads it.
+public struct GatewayConfig: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    public var store: StoreLocation = .sqlite(path: "gatehouse.sqlite")
+    /// Where allowed requests go when the route names no other.
+    public var upstream: Upstream?
+    public var trustedProxies: [CIDR] = []
+    /// When not empty, only these addresses may connect (others get 403).
+    public var allow: [CIDR] = []
+    /// These addresses get 403.
+    public var deny: [CIDR] = []
+    public var realm: String = "Gatehouse"
+    public var lockout = Lockout()
+    public var routes: [Route] = []
+    /// `-` for standard output, a path, or nil for no access log.
+    public var accessLog: String?
+    public var metrics: Metrics?
+    public var tls: TLS?
+    /// The header that carries the authenticated user to the upstream.
+    public var userHeader: String = "X-Remote-User"
+    /// The config file, nil for the embedded default.
+    public var file: String?
+
+    public init() {}
+
+    /// Where allowed requests are sent.
+    public enum Upstream: Sendable, Hashable {
+        case http(URL)
+        case directory(String)
+    }
+
+    /// Failures allowed per client address and per user within `window` before a ban of `ban` seconds.
+    public struct Lockout: Sendable, Hashable {
+        public var failures = 5
+        public var window: TimeInterval = 900
+        public var ban: TimeInterval = 900
+        public init() {}
+    }
+
+    /// Prometheus metrics at `path`, for the listed addresses only.
+    public struct Metrics: Sendable, Hashable {
+        public var path = "/metrics"
+        public var allow: [CIDR] = [CIDR("127.0.0.1/32")!, CIDR("::1/128")!]
+        public init() {}
+    }
+
+    /// TLS termination from PEM files, reloaded when they change.
+    public struct TLS: Sendable, Hashable {
+        public var certificate: String
+        public var key: String
+        /// A plain-HTTP listener (`host:port`) that redirects to HTTPS.
+        public var redirectHTTP: String?
+        /// `Strict-Transport-Security` max-age in seconds; nil sends none.
+        public var hsts: Int?
+    }
+}

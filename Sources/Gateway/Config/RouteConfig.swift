@@ -1,0 +1,78 @@
+import Foundation
+
+/// One scheme a route may accept.
+public enum SchemeName: String, Sendable, Hashable, CaseIterable {
+    case digest, basic, bearer
+    case apiKey = "api_key"
+}
+
+extension GatewayConfig {
+    /// A route: a path prefix and how requests under it are authenticated and authorized.
+    public struct Route: Sendable {
+        /// The path prefix; the longest matching prefix wins.
+        public var path: String
+        public var isPublic = false
+        /// In the order the challenges are sent (Digest is always put first, as the strongest).
+        public var schemes: [SchemeName] = []
+        public var realm: String?
+        /// htpasswd file for Basic.
+        public var users: String?
+        /// htdigest file for Digest.
+        public var digestUsers: String?
+        /// Digest algorithms offered, strongest first.
+        public var digestAlgorithms: [String] = ["SHA-256", "MD5"]
+        /// Apache group file (`group: user user`).
+        public var groups: String?
+        public var require = Requirement()
+        public var jwt: JWT?
+        public var apiKey = APIKey()
+        public var cors: CORS?
+        /// Whether the client's `Authorization` reaches the upstream (default: withheld).
+        public var passAuthorization = false
+        public var upstream: Upstream?
+
+        public init(path: String) {
+            self.path = path
+        }
+    }
+
+    /// Who may pass once authenticated; an empty requirement lets every authenticated user through.
+    public struct Requirement: Sendable, Hashable {
+        public var users: [String] = []
+        public var groups: [String] = []
+        /// Every one of these scopes must be granted (Bearer `scope`/`scp`, API key scopes).
+        public var scopes: [String] = []
+        public init() {}
+        public var isEmpty: Bool { users.isEmpty && groups.isEmpty && scopes.isEmpty }
+    }
+
+    /// Where Bearer JWTs are checked against.
+    public struct JWT: Sendable, Hashable {
+        public var jwksFile: String?
+        public var jwksURL: URL?
+        /// How often a JWKS URL is fetched again (also fetched at once on an unknown `kid`, at most every 10 s).
+        public var refresh: TimeInterval = 300
+        /// A shared HMAC secret (at least 32 bytes) instead of a JWKS.
+        public var secretFile: String?
+        public var issuer: String?
+        public var audience: String?
+        public var leeway: TimeInterval = 0
+        public var algorithms: Set<String>?
+    }
+
+    /// Where an API key is looked for.
+    public struct APIKey: Sendable, Hashable {
+        public var header: String? = "X-API-Key"
+        public var query: String?
+        public init() {}
+    }
+
+    /// Answers CORS preflights for the route without a challenge.
+    public struct CORS: Sendable, Hashable {
+        public var origins: [String]
+        public var methods: [String] = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+        public var headers: [String] = ["Authorization", "Content-Type"]
+        public var credentials = true
+        public var maxAge = 600
+    }
+}

@@ -1,0 +1,46 @@
+import HTTPAuth
+
+/// What the gateway decided about one request, before the response is built: the outcome, the status, the precise
+/// reason for the audit trail and the safe sentence for the client.
+public struct Decision: Sendable {
+    /// The kinds of decision, as the audit trail names them.
+    public enum Outcome: String, Sendable {
+        case allowed
+        case open = "public"
+        case preflight
+        case unauthorized
+        case forbidden
+        case lockedOut = "locked-out"
+        case deniedAddress = "denied-address"
+        case badRequest = "bad-request"
+        case notFound = "not-found"
+    }
+
+    public var outcome: Outcome
+    public var status: Int
+    public var route: RouteRuntime?
+    /// The precise reason id (`unknown-user`, `token-expired`, …); nil for a plain success.
+    public var reason: String?
+    /// For the operator: what was found.
+    public var detail: String?
+    /// For the client: the problem's `detail`.
+    public var clientDetail: String?
+    public var scheme: SchemeName?
+    /// The claimed or proved user.
+    public var user: String?
+    public var identity: Identity?
+    /// The refusal of a credential, which shapes the challenges (Bearer `error`, Digest `stale`).
+    public var failure: AuthFailure?
+    /// Seconds until a ban ends, for `Retry-After`.
+    public var retryAfter: Int?
+    /// Headers a successful scheme adds (Digest `Authentication-Info`).
+    public var responseHeaders: [(name: String, value: String)] = []
+
+    public init(outcome: Outcome, status: Int, route: RouteRuntime?) {
+        self.outcome = outcome
+        self.status = status
+        self.route = route
+    }
+
+    public var isAllowed: Bool { [.allowed, .open].contains(outcome) }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import HTTPAuth
+import HTTPTypes
+import Hummingbird
+import Passwords
+import Store
+import Tokens
+
+/// Decides about one request, in the order of DESIGN.md: address policy, route, CORS preflight, credential
+/// syntax, lockout, authentication with the scheme the client chose, authorization. It builds no response; it says
+/// what happened and why.
+public struct Gatekeeper: Sendable {
+    let config: GatewayConfig
+    /// Longest prefix first.
+    let routes: [RouteRuntime]
+    let lockout: LockoutGuard
+
+    public init(config: GatewayConfig, routes: [RouteRuntime], lockout: LockoutGuard) {
+        self.config = config
+        self.routes = routes.sorted { $0.path.count > $1.path.count }
+        self.lockout = lockout
+    }
+
+    public func route(for path: Substring) -> RouteRuntime? {
+        routes.first { $0.matches(path) }
+    }
+
+    public func decide(_ request: inout Request, client: String, address: IPAddress?) async -> Decision {
+        if let address, config.deny.contains(address) || (!config.allow.isEmpty && !config.allow.contains(address)) {
+            var decision = Decision(outcome: .deniedAddress, status: 403, route: nil)
+            decision.reason = config.deny.contains(address) ? "address-denied" : "address-not-allowed"
+            decision.detail = "\(client) is \(decision.reason == "address-denied" ? "in the deny list" : "not in the allow list")"
+            decision.clientDetail = "Access from your address is not allowed."
+            return decision
+        }
+        if let ban = await lockout.activeBan(on: [LockoutGuard.addressKey(client)]) {
+            return banned(ban, route: nil)
+        }
+        guard let route = route(for: Substring(request.uri.path)) else {
+            var decision = Decision(outcome: .notFound, status: 404, route: nil)
+            decision.reason = "no-route"
+            decision.detail = "no route matches \(request.uri.path)"
+            decision.clientDetail = "No resource here."
+            return decision
+        }
+        if route.config.isPublic { return Decision(outcome: .open, status: 200, route: route) }
+        if let cors = route.config.cors, CORSPreflight.isPreflight(request), cors.allows(origin: request.headers[.origin]) {
+            return Decision(outcome: .preflight, status: 204, route: route)
+        }
+        return await authenticate(&request, route: route, client: client)
+    }
+
+    private func authenticate(_ request: inout Request, route: RouteRuntime, client: String) async -> Decision {
+        let presented: PresentedCredential
+        switch PresentedCredential.extract(from: request, route: route) {
+        case .success(let value): presented = value
+        case .failure(let failure): return refused(failure, route: route, scheme: nil)
+        }
+        guard let credential = presented.credential else {
+            var failure = AuthFailure(
+                reason: "no-credentials", detail: "the request carried no credential for this route",
+                clientDetail: "This resource needs authentication; the WWW-Authenticate header lists the schemes it accepts.")
+            failure.countsAsFailure = false
+            return refused(failure, route: route, scheme: nil)
+        }
+        guard let authenticator = credential.scheme.flatMap(route.authenticator) else {
+            let offered = route.config.schemes.map(\.rawValue).joined(separator: ", ")
+            var failure = AuthFailure(
+                reason: "scheme-not-offered", detail: "the client used \(credential.displayName); this route accepts \(offered)",
+                clientDetail: "This resource does not accept \(credential.displayName) credentials; it accepts \(offered).")
+            failure.countsAsFailure = false
+            return refused(failure, route: route, scheme: nil)
+        }
+        var facts = RequestFacts(method: request.method.rawValue, target: request.uri.description)
+        if credential.needsBody, let body = try? await request.collectBody(upTo: 1 << 20) {
+            facts.body = Array(buffer: body)
+        }
+        let outcome = await authenticator.authenticate(credential.value, facts: facts)
+        switch outcome {
+        case .authenticated(let identity, let headers):
+            if let ban = await lockout.activeBan(on: [LockoutGuard.userKey(identity.user)]) {
+                return banned(ban, route: route, scheme: identity.scheme, user: identity.user)
+            }
+            await lockout.recordSuccess(user: identity.user)
+            var decision = authorize(identity, route: route)
+            decision.responseHeaders = headers
+            return decision
+        case .failed(let failure):
+            var decision = refused(failure, route: route, scheme: authenticator.name)
+            if let user = failure.claimedUser, let ban = await lockout.activeBan(on: [LockoutGuard.userKey(user)]) {
+                return banned(ban, route: route, scheme: authenticator.name, user: user, underlying: failure)
+            }
+            if failure.countsAsFailure {
+                let keys = [LockoutGuard.addressKey(client)] + (failure.claimedUser.map { [LockoutGuard.userKey($0)] } ?? [])
+                if let ban = await lockout.recordFailure(keys: keys) {
+                    decision.detail = (decision.detail ?? "") + "; this failure started a ban on \(ban.key) until \(TimeDescription.utc(ban.until))"
+                }
+            }
+            return decision
+        }
+    }
+
+    private func authorize(_ identity: Identity, route: RouteRuntime) -> Decision {
+        let require = route.config.require
+        var decision = Decision(outcome: .allowed, status: 200, route: route)
+        decision.scheme = identity.scheme
+        decision.user = identity.user
+        decision.identity = identity
+        if !require.users.isEmpty, !require.users.contains(identity.user) {
+            return forbidden(decision, reason: "user-not-allowed", detail: "'\(identity.user)' is not among the required users (\(require.users.joined(separator: ", ")))")
+        }
+        if !require.groups.isEmpty {
+            let groups = route.groups?.value.groups(of: identity.user) ?? []
+            if groups.isDisjoint(with: require.groups) {
+                return forbidden(decision, reason: "group-not-allowed", detail: "'\(identity.user)' is in none of the required groups (\(require.groups.joined(separator: ", ")))")
+            }
+        }
+        let missing = require.scopes.filter { !identity.scopes.contains($0) }
+        if !missing.isEmpty, identity.scheme == .bearer || identity.scheme == .apiKey {
+            var refused = forbidden(decision, reason: "insufficient-scope", detail: "missing scope \(missing.joined(separator: " ")); granted: \(identity.scopes.sorted().joined(separator: " "))")
+            refused.clientDetail = "The credential lacks the scope this resource needs: \(require.scopes.joined(separator: " "))."
+            if identity.scheme == .bearer {
+                var failure = AuthFailure(reason: "insufficient-scope", detail: refused.detail ?? "", clientDetail: refused.clientDetail ?? "", status: 403, bearerError: .insufficientScope)
+                failure.countsAsFailure = false
+                refused.failure = failure
+            }
+            return refused
+        }
+        return decision
+    }
+
+    private func forbidden(_ base: Decision, reason: String, detail: String) -> Decision {
+        var decision = base
+        decision.outcome = .forbidden
+        decision.status = 403
+        decision.reason = reason
+        decision.detail = detail
+        decision.clientDetail = "You are authenticated but not allowed to access this resource."
+        return decision
+    }
+
+    private func refused(_ failure: AuthFailure, route: RouteRuntime, scheme: SchemeName?) -> Decision {
+        var decision = Decision(outcome: failure.status == 400 ? .badRequest : .unauthorized, status: failure.status, route: route)
+        decision.reason = failure.reason
+        decision.detail = failure.detail
+        decision.clientDetail = failure.clientDetail
+        decision.scheme = scheme
+        decision.user = failure.claimedUser
+        decision.failure = failure
+        return decision
+    }
+
+    private func banned(_ ban: Ban, route: RouteRuntime?, scheme: SchemeName? = nil, user: String? = nil, underlying: AuthFailure? = nil) -> Decision {
+        var decision = Decision(outcome: .lockedOut, status: 429, route: route)
+        let seconds = max(1, Int(ban.until.timeIntervalSinceNow.rounded(.up)))
+        decision.reason = ban.key.hasPrefix("user:") ? "user-locked-out" : "address-banned"
+        decision.detail = "\(ban.key) is banned until \(TimeDescription.utc(ban.until)) (\(ban.reason))"
+            + (underlying.map { "; the credential itself failed with \($0.reason)" } ?? "")
+        decision.clientDetail = "Too many failed attempts; try again in \(seconds) seconds."
+        decision.retryAfter = seconds
+        decision.scheme = scheme
+        decision.user = user
+        return decision
+    }
+}

@@ -1,0 +1,77 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Store
+import UnixSignals
+
+/// Builds the gateway application from a configuration: used by `gatehouse serve` and by the tests.
+///
+/// Besides the HTTP server it runs the audit writer (flushed on shutdown) and the reloader: SIGHUP, or a change of
+/// the config file (looked at every two seconds), rebuilds the routes without dropping a request. User, group and
+/// key files are re-read on change by the routes themselves.
+public enum GatewayApplication {
+    public static func build(
+        config: GatewayConfig, logger: Logger = Logger(label: "gatehouse"),
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> some ApplicationProtocol {
+        let store = try config.store.open()
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.redirectConfiguration = .disallow
+        clientConfiguration.decompression = .disabled
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let state: GatewayState
+        do {
+            state = try await GatewayState(config: config, store: store, httpClient: httpClient, logger: logger)
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        return Application(
+            responder: GatewayResponder(state: state),
+            configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port), serverName: "Gatehouse"),
+            services: [state.audit, Reloader(state: state), HTTPClientService(client: httpClient)],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
+            logger: logger)
+    }
+}
+
+/// Reloads the configuration on SIGHUP and when the config file changes.
+struct Reloader: Service {
+    let state: GatewayState
+
+    func run() async throws {
+        let file = state.current.config.file
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in await UnixSignalsSequence(trapping: .sighup) { await state.reload() }
+            }
+            group.addTask {
+                var lastModified = file.flatMap(Self.modified)
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(2))
+                    guard let file, let modified = Self.modified(file), modified != lastModified else { continue }
+                    lastModified = modified
+                    await state.reload()
+                }
+            }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+    }
+
+    static func modified(_ path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    }
+}
+
+/// Shuts the upstream HTTP client down when the gateway stops.
+struct HTTPClientService: Service {
+    let client: HTTPClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
+    }
+}

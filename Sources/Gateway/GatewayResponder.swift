@@ -1,0 +1,104 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Store
+import Synchronization
+
+/// The gateway's one responder: request id, client address, metrics path, the ``Gatekeeper``'s decision, then the
+/// upstream, the static folder or the demo page for an allowed request and ``RefusalResponse`` for a refused one.
+/// Every decision is counted and audited. A custom responder rather than a router keeps the hot path short.
+public struct GatewayResponder: HTTPResponder {
+    public typealias Context = GatewayContext
+    let state: GatewayState
+
+    public func respond(to request: Request, context: GatewayContext) async throws -> Response {
+        let start = ContinuousClock.now
+        let requestID = RequestIDs.make(incoming: request.headers[.xRequestID])
+        let snapshot = state.current
+        let config = snapshot.config
+        let (client, address) = ClientAddress.resolve(peer: context.remoteAddress, headers: request.headers, trusted: config.trustedProxies)
+        if let metrics = config.metrics, request.uri.path == metrics.path {
+            return metricsResponse(allowed: address.map { metrics.allow.contains($0) } ?? false, requestID: requestID)
+        }
+        var request = request
+        let decision = await snapshot.gatekeeper.decide(&request, client: client, address: address)
+        var response: Response
+        var outcome = decision
+        switch decision.outcome {
+        case .allowed, .open:
+            do {
+                response = try await deliver(request, context: context, decision: decision, config: config, client: client, requestID: requestID)
+            } catch {
+                outcome.reason = "upstream-error"
+                outcome.detail = "the upstream failed: \(error)"
+                outcome.status = 502
+                response = RefusalResponse.upstreamFailure(requestID: requestID)
+            }
+        case .preflight:
+            response = Response(status: .noContent)
+        default:
+            response = RefusalResponse.make(decision, requestID: requestID)
+        }
+        finish(&response, request: request, decision: decision, config: config, requestID: requestID)
+        let elapsed = ContinuousClock.now - start
+        if outcome.status != 502 { outcome.status = response.status.code }
+        state.metrics.record(outcome, elapsed: elapsed)
+        state.audit.record(AuditRecord(
+            time: Date(), requestID: requestID, client: client, method: request.method.rawValue, path: request.uri.path,
+            route: decision.route?.path, scheme: outcome.scheme?.rawValue, user: outcome.user, outcome: outcome.outcome.rawValue,
+            status: outcome.status, reason: outcome.reason, detail: outcome.detail,
+            latencyMicroseconds: Int(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)))
+        return response
+    }
+
+    private func deliver(
+        _ request: Request, context: GatewayContext, decision: Decision, config: GatewayConfig, client: String, requestID: String
+    ) async throws -> Response {
+        let route = decision.route?.config
+        switch route?.upstream ?? config.upstream {
+        case .http?:
+            guard let proxy = state.proxy(for: route?.upstream ?? config.upstream) else { throw HTTPError(.badGateway) }
+            let forwarding = ForwardingContext(
+                client: client, scheme: config.tls == nil ? "http" : "https", requestID: requestID, user: decision.identity?.user,
+                userHeader: config.userHeader, passAuthorization: route?.passAuthorization ?? false,
+                apiKeyHeader: route?.apiKey.header)
+            return try await proxy.forward(request, context: forwarding)
+        case .directory(let path)?:
+            return try await state.staticFolder(path).serve(request, context: context)
+        case nil:
+            return DemoPage.response(user: decision.identity?.user, scheme: decision.scheme, requestID: requestID)
+        }
+    }
+
+    private func finish(_ response: inout Response, request: Request, decision: Decision, config: GatewayConfig, requestID: String) {
+        response.headers[.xRequestID] = requestID
+        for header in decision.responseHeaders {
+            if let name = HTTPField.Name(header.name) { response.headers.append(HTTPField(name: name, value: header.value)) }
+        }
+        if let cors = decision.route?.config.cors, let origin = request.headers[.origin], cors.allows(origin: origin) {
+            for (name, value) in cors.headers(origin: origin, preflight: decision.outcome == .preflight) {
+                response.headers[name] = value
+            }
+        }
+        if let hsts = config.tls?.hsts {
+            response.headers[.strictTransportSecurity] = "max-age=\(hsts)"
+        }
+    }
+
+    private func metricsResponse(allowed: Bool, requestID: String) -> Response {
+        var headers = HTTPFields()
+        headers[.xRequestID] = requestID
+        guard allowed else {
+            headers[.contentType] = "text/plain"
+            return Response(status: .forbidden, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: "metrics are not served to this address\n")))
+        }
+        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: state.metrics.render())))
+    }
+}
+
+extension HTTPField.Name {
+    static let xRequestID = HTTPField.Name("X-Request-Id")!
+}

@@ -1,0 +1,31 @@
+import Prometheus
+
+/// Prometheus metrics of the gateway: `gatehouse_decisions_total` by outcome, reason, scheme and route, and the
+/// `gatehouse_request_duration_seconds` histogram, rendered in the text format at the configured path.
+public struct GatewayMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let duration: DurationHistogram
+
+    public init() {
+        duration = registry.makeDurationHistogram(
+            name: "gatehouse_request_duration_seconds",
+            buckets: [.microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
+                      .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+                      .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5)],
+            help: "Time from request to response head, upstream included")
+    }
+
+    func record(_ decision: Decision, elapsed: Duration) {
+        let labels = [
+            ("outcome", decision.outcome.rawValue), ("reason", decision.reason ?? ""),
+            ("scheme", decision.scheme?.rawValue ?? ""), ("route", decision.route?.path ?? ""),
+        ]
+        registry.makeCounter(name: "gatehouse_decisions_total", labels: labels, help: "Decisions of the gateway").increment()
+        duration.recordNanoseconds(Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
+
+    /// The Prometheus text exposition.
+    func render() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import HTTPAuth
+import HTTPTypes
+import Hummingbird
+
+/// Builds the one response of a refusal: the status, one challenge per enabled scheme on a 401 (and the Bearer
+/// challenge with `insufficient_scope` on its 403, RFC 6750 §3.1), `Retry-After` on a 429, and an
+/// `application/problem+json` body (RFC 9457) whose `detail` is safe for the client, with `Cache-Control: no-store`.
+/// The request id is added by the responder, on every response.
+enum RefusalResponse {
+    static func make(_ decision: Decision, requestID: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = ProblemDetails.mediaType
+        headers[.cacheControl] = "no-store"
+        for challenge in challenges(for: decision) {
+            if let value = try? challenge.serialized() { headers.append(HTTPField(name: .wwwAuthenticate, value: value)) }
+        }
+        if let retryAfter = decision.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        let status = HTTPResponse.Status(code: decision.status, reasonPhrase: reasonPhrases[decision.status] ?? "")
+        let problem = ProblemDetails(
+            title: status.reasonPhrase, status: decision.status, detail: decision.clientDetail,
+            extensions: ["request_id": requestID])
+        let body = (try? JSONEncoder().encode(problem)) ?? Data()
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static let reasonPhrases = [
+        400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests", 502: "Bad Gateway",
+    ]
+
+    /// Every 401 carries a challenge per scheme that has one (RFC 9110 §15.5.2); a Bearer 403 for scope carries
+    /// Bearer's. API keys have no registered scheme, so a route with only API keys sends none.
+    static func challenges(for decision: Decision) -> [Challenge] {
+        guard let route = decision.route else { return [] }
+        switch decision.status {
+        case 401:
+            return route.authenticators.flatMap { authenticator in
+                authenticator.challenges(after: decision.scheme == authenticator.name ? decision.failure : nil)
+            }
+        case 400 where decision.failure?.bearerError != nil, 403 where decision.failure?.bearerError != nil:
+            return route.authenticator(.bearer)?.challenges(after: decision.failure) ?? []
+        default:
+            return []
+        }
+    }
+}
+
+extension RefusalResponse {
+    /// 502 when the upstream cannot be reached or fails mid-way.
+    static func upstreamFailure(requestID: String) -> Response {
+        var decision = Decision(outcome: .allowed, status: 502, route: nil)
+        decision.clientDetail = "The service behind the gateway did not answer."
+        return make(decision, requestID: requestID)
+    }
+}

@@ -1,0 +1,109 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPAuth
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+
+/// Streams an allowed request to an HTTP upstream through AsyncHTTPClient and streams the answer back.
+///
+/// Hop-by-hop fields (RFC 9110 §7.6.1, and those named in `Connection`) are dropped both ways; `Forwarded`
+/// (RFC 7239) and `X-Forwarded-For/-Proto/-Host` are set; the client's `Authorization` (and API key header) is
+/// withheld unless the route passes it; the user header a client sent is always removed and replaced by the
+/// authenticated user, so the upstream can trust it.
+struct ReverseProxy: Sendable {
+    let client: HTTPClient
+    let base: URL
+
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
+        "transfer-encoding", "upgrade",
+    ]
+
+    func forward(_ request: Request, context: ForwardingContext) async throws -> Response {
+        var outgoing = HTTPClientRequest(url: url(for: request.uri.description))
+        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
+        outgoing.headers = upstreamHeaders(request, context: context)
+        if let length = request.headers[.contentLength].flatMap(Int.init) {
+            if length > 0 { outgoing.body = .stream(request.body, length: .known(Int64(length))) }
+        } else if request.headers[.transferEncoding] != nil {
+            outgoing.body = .stream(request.body, length: .unknown)
+        }
+        let response = try await client.execute(outgoing, timeout: .seconds(60))
+        var headers = HTTPFields()
+        let dropped = Self.dropped(by: response.headers[canonicalForm: "connection"].map(String.init))
+        for (name, value) in response.headers where !dropped.contains(name.lowercased()) {
+            if let fieldName = HTTPField.Name(name) { headers.append(HTTPField(name: fieldName, value: value)) }
+        }
+        let length = response.headers.first(name: "content-length").flatMap(Int.init)
+        let body = response.body
+        return Response(
+            status: HTTPResponse.Status(code: Int(response.status.code)), headers: headers,
+            body: ResponseBody(contentLength: length) { writer in
+                for try await chunk in body { try await writer.write(chunk) }
+                try await writer.finish(nil)
+            })
+    }
+
+    /// A user name (a JWT `sub` can hold anything) with control bytes and `%` percent-encoded, so it cannot split
+    /// or forge a header field.
+    static func fieldSafe(_ text: String) -> String {
+        var output = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "%" {
+                output += "%" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
+            } else {
+                output.unicodeScalars.append(scalar)
+            }
+        }
+        return output
+    }
+
+    private func url(for target: String) -> String {
+        var base = base.absoluteString
+        if base.hasSuffix("/") { base.removeLast() }
+        return base + target
+    }
+
+    private static func dropped(by connection: [String]) -> Set<String> {
+        hopByHop.union(connection.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+    }
+
+    private func upstreamHeaders(_ request: Request, context: ForwardingContext) -> HTTPHeaders {
+        var dropped = Self.dropped(by: request.headers[values: .connection].flatMap { $0.split(separator: ",").map(String.init) })
+        dropped.insert("host")
+        dropped.insert(context.userHeader.lowercased())
+        if !context.passAuthorization {
+            dropped.insert("authorization")
+            if let header = context.apiKeyHeader { dropped.insert(header.lowercased()) }
+        }
+        var headers = HTTPHeaders()
+        for field in request.headers where !dropped.contains(field.name.canonicalName) {
+            headers.add(name: field.name.rawName, value: field.value)
+        }
+        let host = request.head.authority ?? ""
+        let previous = request.headers[values: HTTPField.Name("X-Forwarded-For")!].joined(separator: ", ")
+        headers.replaceOrAdd(name: "X-Forwarded-For", value: previous.isEmpty ? context.client : previous + ", " + context.client)
+        headers.replaceOrAdd(name: "X-Forwarded-Proto", value: context.scheme)
+        if !host.isEmpty { headers.replaceOrAdd(name: "X-Forwarded-Host", value: host) }
+        let forwardedFor = context.client.contains(":") ? "\"[\(context.client)]\"" : context.client
+        let forwarded = "for=\(forwardedFor);proto=\(context.scheme)" + (host.isEmpty ? "" : ";host=\"\(host)\"")
+        let earlier = request.headers[values: HTTPField.Name("Forwarded")!].joined(separator: ", ")
+        headers.replaceOrAdd(name: "Forwarded", value: earlier.isEmpty ? forwarded : earlier + ", " + forwarded)
+        headers.replaceOrAdd(name: "X-Request-Id", value: context.requestID)
+        if let user = context.user { headers.replaceOrAdd(name: context.userHeader, value: Self.fieldSafe(user)) }
+        return headers
+    }
+}
+
+/// What the proxy needs to know about the decision to forward a request.
+struct ForwardingContext: Sendable {
+    var client: String
+    var scheme: String
+    var requestID: String
+    var user: String?
+    var userHeader: String
+    var passAuthorization: Bool
+    var apiKeyHeader: String?
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// The gateway's durable state behind one protocol: the audit trail, failure counters and bans, API keys and the
+/// server secrets that must survive a restart (the Digest nonce key).
+///
+/// ``SQLiteStore`` is the embedded default. A PostgreSQL store implements the same protocol when several gateways
+/// share state: a ban made by one instance is then honoured by all, because every instance reads bans from here.
+public protocol GatewayStore: Sendable {
+    /// Appends audit records (the batched writer calls this with many at once).
+    func append(_ records: [AuditRecord]) async throws
+    /// The decision recorded for a request id, if any.
+    func auditRecord(requestID: String) async throws -> AuditRecord?
+
+    /// Records one failure for each key (`ip:…`, `user:…`) at `time` and returns, per key, how many failures it has
+    /// had since `windowStart`. Failures older than the window are forgotten.
+    func recordFailure(keys: [String], at time: Date, windowStart: Date) async throws -> [String: Int]
+    /// Forgets the failures of `keys` (after a success).
+    func clearFailures(keys: [String]) async throws
+    /// Bans `key` until `until`.
+    func ban(_ ban: Ban) async throws
+    /// The bans still in force at `now`.
+    func activeBans(at now: Date) async throws -> [Ban]
+    /// Lifts the ban on `key`; says whether there was one.
+    func unban(key: String) async throws -> Bool
+
+    /// Stores a new API key (its secret already hashed).
+    func insertAPIKey(_ key: APIKeyRecord) async throws
+    /// The API key with this id, revoked or not.
+    func apiKey(id: String) async throws -> APIKeyRecord?
+    /// Every API key, newest first.
+    func apiKeys() async throws -> [APIKeyRecord]
+    /// Marks a key revoked at `time`; says whether it existed and was not already revoked.
+    func revokeAPIKey(id: String, at time: Date) async throws -> Bool
+
+    /// A random secret of 32 bytes stored under `name`, made on first use, the same for every instance.
+    func secret(named name: String) async throws -> [UInt8]
+}

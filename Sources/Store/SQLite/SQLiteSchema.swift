@@ -1,0 +1,45 @@
+import GRDB
+
+/// The SQLite schema, as GRDB migrations: add a migration, never edit a shipped one.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY,
+                    time REAL NOT NULL,
+                    request_id TEXT NOT NULL,
+                    client TEXT NOT NULL,
+                    method TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    route TEXT,
+                    scheme TEXT,
+                    user TEXT,
+                    outcome TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    reason TEXT,
+                    detail TEXT,
+                    latency_us INTEGER NOT NULL
+                );
+                CREATE INDEX audit_request_id ON audit(request_id);
+                CREATE INDEX audit_time ON audit(time);
+                CREATE TABLE failures (key TEXT NOT NULL, time REAL NOT NULL);
+                CREATE INDEX failures_key_time ON failures(key, time);
+                CREATE TABLE bans (key TEXT PRIMARY KEY, since REAL NOT NULL, until REAL NOT NULL, reason TEXT NOT NULL);
+                CREATE TABLE api_keys (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    user TEXT NOT NULL,
+                    secret_hash TEXT NOT NULL,
+                    scopes TEXT NOT NULL,
+                    created REAL NOT NULL,
+                    expires REAL,
+                    revoked REAL
+                );
+                CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file in WAL mode through GRDB, so that `gatehouse explain` and
+/// `gatehouse apikey` can read and write it while the gateway runs.
+public final class SQLiteStore: GatewayStore {
+    private let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try SQLiteSchema.migrator.migrate(pool)
+        } catch {
+            throw StoreError("store: cannot open SQLite database \(path): \(error)")
+        }
+    }
+
+    // MARK: Audit
+
+    public func append(_ records: [AuditRecord]) async throws {
+        try await pool.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO audit (time, request_id, client, method, path, route, scheme, user, outcome, status, reason, detail, latency_us)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for record in records {
+                try statement.execute(arguments: [
+                    record.time.timeIntervalSince1970, record.requestID, record.client, record.method, record.path, record.route,
+                    record.scheme, record.user, record.outcome, record.status, record.reason, record.detail,
+                    record.latencyMicroseconds,
+                ])
+            }
+        }
+    }
+
+    public func auditRecord(requestID: String) async throws -> AuditRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM audit WHERE request_id = ? ORDER BY id DESC LIMIT 1", arguments: [requestID])
+                .map(Self.auditRecord)
+        }
+    }
+
+    private static func auditRecord(_ row: Row) -> AuditRecord {
+        AuditRecord(
+            time: Date(timeIntervalSince1970: row["time"]), requestID: row["request_id"], client: row["client"],
+            method: row["method"], path: row["path"], route: row["route"], scheme: row["scheme"], user: row["user"],
+            outcome: row["outcome"], status: row["status"], reason: row["reason"], detail: row["detail"],
+            latencyMicroseconds: row["latency_us"])
+    }
+
+    // MARK: Failures and bans
+
+    public func recordFailure(keys: [String], at time: Date, windowStart: Date) async throws -> [String: Int] {
+        try await pool.write { db in
+            var counts: [String: Int] = [:]
+            for key in keys {
+                try db.execute(sql: "DELETE FROM failures WHERE key = ? AND time < ?", arguments: [key, windowStart.timeIntervalSince1970])
+                try db.execute(sql: "INSERT INTO failures (key, time) VALUES (?, ?)", arguments: [key, time.timeIntervalSince1970])
+                counts[key] = try Int.fetchOne(db, sql: "SELECT count(*) FROM failures WHERE key = ?", arguments: [key]) ?? 0
+            }
+            return counts
+        }
+    }
+
+    public func clearFailures(keys: [String]) async throws {
+        try await pool.write { db in
+            for key in keys { try db.execute(sql: "DELETE FROM failures WHERE key = ?", arguments: [key]) }
+        }
+    }
+
+    public func ban(_ ban: Ban) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO bans (key, since, until, reason) VALUES (?, ?, ?, ?)",
+                arguments: [ban.key, ban.since.timeIntervalSince1970, ban.until.timeIntervalSince1970, ban.reason])
+        }
+    }
+
+    public func activeBans(at now: Date) async throws -> [Ban] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM bans WHERE until > ? ORDER BY until", arguments: [now.timeIntervalSince1970]).map { row in
+                Ban(key: row["key"], since: Date(timeIntervalSince1970: row["since"]), until: Date(timeIntervalSince1970: row["until"]), reason: row["reason"])
+            }
+        }
+    }
+
+    public func unban(key: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM bans WHERE key = ?", arguments: [key])
+            let existed = db.changesCount > 0
+            try db.execute(sql: "DELETE FROM failures WHERE key = ?", arguments: [key])
+            return existed
+        }
+    }
+
+    // MARK: API keys
+
+    public func insertAPIKey(_ key: APIKeyRecord) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO api_keys (id, name, user, secret_hash, scopes, created, expires, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    key.id, key.name, key.user, key.secretHash, key.scopes.joined(separator: " "), key.created.timeIntervalSince1970,
+                    key.expires?.timeIntervalSince1970, key.revoked?.timeIntervalSince1970,
+                ])
+        }
+    }
+
+    public func apiKey(id: String) async throws -> APIKeyRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id]).map(Self.apiKeyRecord)
+        }
+    }
+
+    public func apiKeys() async throws -> [APIKeyRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM api_keys ORDER BY created DESC").map(Self.apiKeyRecord)
+        }
+    }
+
+    public func revokeAPIKey(id: String, at time: Date) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE api_keys SET revoked = ? WHERE id = ? AND revoked IS NULL", arguments: [time.timeIntervalSince1970, id])
+            return db.changesCount > 0
+        }
+    }
+
+    private static func apiKeyRecord(_ row: Row) -> APIKeyRecord {
+        let scopes: String = row["scopes"]
+        return APIKeyRecord(
+            id: row["id"], name: row["name"], user: row["user"], secretHash: row["secret_hash"],
+            scopes: scopes.split(separator: " ").map(String.init), created: Date(timeIntervalSince1970: row["created"]),
+            expires: (row["expires"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            revoked: (row["revoked"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+
+    // MARK: Secrets
+
+    public func secret(named name: String) async throws -> [UInt8] {
+        try await pool.write { db in
+            if let existing = try Data.fetchOne(db, sql: "SELECT value FROM secrets WHERE name = ?", arguments: [name]) {
+                return Array(existing)
+            }
+            var generator = SystemRandomNumberGenerator()
+            let value = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            try db.execute(sql: "INSERT INTO secrets (name, value) VALUES (?, ?)", arguments: [name, Data(value)])
+            return value
+        }
+    }
+}

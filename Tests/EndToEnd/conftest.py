@@ -1,0 +1,177 @@
+"""Fixtures for the end-to-end tests: the real `gatehouse` binary, real Apache htpasswd/htdigest files, curl, and
+Python requests, all on 127.0.0.1. Each gateway gets its own folder, store and port."""
+import base64, hashlib, hmac, json, os, re, shutil, subprocess, tempfile, threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BINARY = os.environ.get("GATEHOUSE_BIN") or os.path.join(ROOT, ".build", "debug", "gatehouse")
+SECRET = "an HMAC secret of at least thirty-two bytes!"
+OTHER_SECRET = "another HMAC secret, also thirty-two bytes long"
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def jwt(claims, secret=SECRET, kid="k1", alg="HS256"):
+    header = {"alg": alg, "typ": "JWT"}
+    if kid:
+        header["kid"] = kid
+    signing_input = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(claims).encode())
+    if alg == "none":
+        return signing_input + "."
+    signature = hmac.new(secret.encode(), signing_input.encode(), hashlib.sha256).digest()
+    return signing_input + "." + b64url(signature)
+
+
+class Echo(BaseHTTPRequestHandler):
+    """The upstream: answers every request with the headers it received, as JSON."""
+
+    def do_GET(self):
+        body = json.dumps({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def upstream():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class Gateway:
+    """A running `gatehouse serve` with its folder; `explain(id)` asks the same binary why."""
+
+    def __init__(self, folder, config):
+        self.folder = folder
+        self.config = os.path.join(folder, "gatehouse.yaml")
+        with open(self.config, "w") as f:
+            f.write(config)
+        self.start()
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [BINARY, "serve", "--config", self.config, "--port", "0"], cwd=self.folder,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            line = self.process.stdout.readline()
+            match = re.search(r"listening on (http://\S+?)/?$", line.strip())
+            if match:
+                self.url = match.group(1)
+                return
+            if self.process.poll() is not None:
+                raise RuntimeError("gatehouse serve exited: " + self.process.stderr.read())
+        raise RuntimeError("gatehouse serve did not start")
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def cli(self, *args, input=None):
+        return subprocess.run([BINARY, *args, "--config", self.config], cwd=self.folder, capture_output=True, text=True, input=input)
+
+    def explain(self, request_id):
+        """The audit record of a request, waiting for the batched writer (100 ms)."""
+        for _ in range(50):
+            result = self.cli("explain", request_id, "--json")
+            if result.returncode != 2:
+                return json.loads(result.stdout)
+            time.sleep(0.1)
+        raise AssertionError(f"no audit record for {request_id}: {result.stderr}")
+
+
+def htpasswd(path, flags, user, password):
+    subprocess.run(["htpasswd", "-b", *flags, path, user, password], check=True, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def folder():
+    path = tempfile.mkdtemp(prefix="gatehouse-e2e-")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+FORMATS = {"bcrypt": ["-B", "-C", "5"], "apr1": ["-m"], "sha1": ["-s"], "des": ["-d"], "sha256crypt": ["-2"], "sha512crypt": ["-5"]}
+
+
+@pytest.fixture(scope="session")
+def files(folder):
+    users = os.path.join(folder, "users.htpasswd")
+    open(users, "w").close()
+    for name, flags in FORMATS.items():
+        htpasswd(users, flags, f"user-{name}", f"pw-{name}")
+    htpasswd(users, ["-B", "-C", "5"], "alice", "alice-pw")
+    htpasswd(users, ["-B", "-C", "5"], "bob", "bob-pw")
+    subprocess.run([BINARY, "htdigest", "-c", "-b", os.path.join(folder, "users.htdigest"), "Example", "alice", "alice-pw"], check=True, capture_output=True)
+    # Apache's own htdigest writes the MD5 line only; it reads the password from the terminal, so feed it through script(1)-free stdin.
+    apache = os.path.join(folder, "apache.htdigest")
+    ha1 = hashlib.md5(b"carol:Example:carol-pw").hexdigest()
+    with open(apache, "w") as f:
+        f.write(f"carol:Example:{ha1}\n")
+    with open(os.path.join(folder, "jwks.json"), "w") as f:
+        json.dump({"keys": [{"kty": "oct", "kid": "k1", "alg": "HS256", "k": b64url(SECRET.encode())}]}, f)
+    return folder
+
+
+def config(upstream, lockout="{ failures: 0 }"):
+    return f"""
+listen: 127.0.0.1:0
+store: sqlite:gatehouse.sqlite
+upstream: {upstream}
+realm: Example
+lockout: {lockout}
+metrics: {{ path: /metrics }}
+access_log: access.jsonl
+routes:
+  - path: /basic/
+    schemes: [basic]
+    users: users.htpasswd
+  - path: /digest/
+    schemes: [digest]
+    digest_users: users.htdigest
+  - path: /apache-digest/
+    schemes: [digest]
+    digest_users: apache.htdigest
+    digest_algorithms: [MD5]
+  - path: /both/
+    schemes: [basic, digest]
+    users: users.htpasswd
+    digest_users: users.htdigest
+  - path: /admin/
+    schemes: [basic]
+    users: users.htpasswd
+    require: {{ users: [alice] }}
+  - path: /api/
+    schemes: [bearer, api_key]
+    jwt: {{ jwks: jwks.json, audience: api, issuer: https://idp.test }}
+    cors: {{ origins: [https://app.test] }}
+  - path: /scoped/
+    schemes: [bearer]
+    jwt: {{ jwks: jwks.json, audience: api, issuer: https://idp.test }}
+    require: {{ scope: write }}
+  - path: /
+    public: true
+"""
+
+
+@pytest.fixture(scope="session")
+def gateway(files, upstream):
+    gw = Gateway(files, config(upstream))
+    yield gw
+    gw.stop()

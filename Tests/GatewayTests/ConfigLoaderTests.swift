@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+@testable import Gateway
+
+/// The config loader names file, line and key for every mistake a person makes in `gatehouse.yaml`.
+@Suite struct ConfigLoaderTests {
+    let folder: String
+
+    init() throws {
+        folder = NSTemporaryDirectory() + "gatehouse-config-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "alice:{SHA}qUqP5cyxm6YcTAhz05Hph5gvu9M=\n".write(toFile: folder + "/users.htpasswd", atomically: true, encoding: .utf8)
+    }
+
+    func load(_ yaml: String) throws -> GatewayConfig {
+        try ConfigLoader.parse(yaml, file: folder + "/gatehouse.yaml")
+    }
+
+    @Test func readsRoutesWithRelativePaths() throws {
+        let config = try load("""
+            listen: 127.0.0.1:9090
+            realm: Example
+            lockout: { failures: 3, window: 10m, ban: 1h }
+            routes:
+              - path: /admin/
+                schemes: [basic, digest]
+                users: users.htpasswd
+                digest_users: users.htpasswd
+              - path: /
+                public: true
+            """)
+        #expect(config.port == 9090)
+        #expect(config.lockout.failures == 3 && config.lockout.window == 600 && config.lockout.ban == 3600)
+        #expect(config.routes[0].users == folder + "/users.htpasswd")
+        #expect(config.routes[0].schemes == [.digest, .basic], "Digest is offered first, as the strongest")
+    }
+
+    @Test(arguments: [
+        ("routes:\n  - path: /a/\n    schemse: [basic]\n", 3, "routes[0].schemse", "unknown key"),
+        ("routes:\n  - path: /a/\n    schemes: [basci]\n    users: users.htpasswd\n", 3, "routes[0].schemes[0]", "unknown scheme 'basci'"),
+        ("routes:\n  - path: /a/\n    schemes: [basic]\n", 2, "routes[0]", "basic needs users"),
+        ("listen: nowhere\nroutes: []\n", 1, "listen", "HOST:PORT"),
+        ("lockout: { window: soon }\nroutes: []\n", 1, "lockout.window", "duration"),
+        ("routes:\n  - path: /a/\n    schemes: [basic]\n    users: missing.htpasswd\n", 4, "routes[0].users", "cannot read"),
+        ("routes: [\n", 2, "", "not valid YAML"),
+    ])
+    func namesLineAndKey(yaml: String, line: Int, key: String, message: String) throws {
+        let error = try #require(throws: ConfigError.self) { try load(yaml) }
+        #expect(error.line == line, "\(error)")
+        #expect(error.key == key, "\(error)")
+        #expect(error.message.contains(message), "\(error)")
+        #expect(error.description.hasPrefix(folder + "/gatehouse.yaml:"))
+    }
+}
