@@ -1,9 +1,12 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import ServiceLifecycle
 import Store
+import Synchronization
 import UnixSignals
 
 /// Builds the gateway application from a configuration: used by `gatehouse serve` and by the tests.
@@ -28,11 +31,31 @@ public enum GatewayApplication {
             try? await httpClient.shutdown()
             throw error
         }
+        var services: [any Service] = [state.audit, Reloader(state: state), HTTPClientService(client: httpClient)]
+        var server = HTTPServerBuilder.http1()
+        let redirect = HTTPSRedirect(httpsPort: config.port)
+        if let tls = config.tls {
+            let certificates = try CertificateReloader(certificate: tls.certificate, key: tls.key) { error in
+                logger.error("tls: kept the previous certificate: \(error)")
+            }
+            server = try .tls(.http1(), tlsConfiguration: certificates.configuration())
+            if let plain = tls.redirectHTTP, let colon = plain.lastIndex(of: ":"), let port = Int(plain[plain.index(after: colon)...]) {
+                services.append(Application(
+                    responder: redirect,
+                    configuration: ApplicationConfiguration(address: .hostname(String(plain[..<colon]), port: port), serverName: "Gatehouse"),
+                    logger: logger))
+            }
+        }
         return Application(
             responder: GatewayResponder(state: state),
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port), serverName: "Gatehouse"),
-            services: [state.audit, Reloader(state: state), HTTPClientService(client: httpClient)],
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
+            services: services,
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? config.port
+                redirect.httpsPort.withLock { $0 = port }
+                await onServerRunning(port)
+            },
             logger: logger)
     }
 }

@@ -30,9 +30,9 @@ public struct GatewayResponder: HTTPResponder {
             do {
                 response = try await deliver(request, context: context, decision: decision, config: config, client: client, requestID: requestID)
             } catch {
+                outcome.outcome = .upstreamError
                 outcome.reason = "upstream-error"
                 outcome.detail = "the upstream failed: \(error)"
-                outcome.status = 502
                 response = RefusalResponse.upstreamFailure(requestID: requestID)
             }
         case .preflight:
@@ -42,7 +42,7 @@ public struct GatewayResponder: HTTPResponder {
         }
         finish(&response, request: request, decision: decision, config: config, requestID: requestID)
         let elapsed = ContinuousClock.now - start
-        if outcome.status != 502 { outcome.status = response.status.code }
+        outcome.status = response.status.code
         state.metrics.record(outcome, elapsed: elapsed)
         state.audit.record(AuditRecord(
             time: Date(), requestID: requestID, client: client, method: request.method.rawValue, path: request.uri.path,

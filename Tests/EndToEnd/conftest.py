@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BINARY = os.environ.get("GATEHOUSE_BIN") or os.path.join(ROOT, ".build", "debug", "gatehouse")
+BINARY = os.path.abspath(os.environ.get("GATEHOUSE_BIN") or os.path.join(ROOT, ".build", "debug", "gatehouse"))
 SECRET = "an HMAC secret of at least thirty-two bytes!"
 OTHER_SECRET = "another HMAC secret, also thirty-two bytes long"
 
@@ -68,7 +68,7 @@ class Gateway:
         deadline = time.time() + 30
         while time.time() < deadline:
             line = self.process.stdout.readline()
-            match = re.search(r"listening on (http://\S+?)/?$", line.strip())
+            match = re.search(r"listening on (https?://\S+?)/?$", line.strip())
             if match:
                 self.url = match.group(1)
                 return

@@ -55,4 +55,18 @@ import Testing
         let sha = try PasswordHash.make("x", format: .sha512Crypt, rounds: 2000)
         #expect(sha.decoy().stored.hasPrefix("$6$rounds=2000$"))
     }
+
+    /// An unknown user must cost what most users cost: in a file mixing `$apr1$` and bcrypt, the decoy follows the
+    /// majority, and on a tie the slower format (an unknown name never looks cheaper than a bcrypt user).
+    @Test func decoyFollowsTheMostCommonFormatThenTheSlowest() throws {
+        var file = HtpasswdFile()
+        try file.set("a", hash: PasswordHash.make("x", format: .apr1))
+        try file.set("b", hash: PasswordHash.make("x", format: .bcrypt, cost: 5))
+        #expect(PasswordVerifier.typicalHash(in: file)?.format == .bcrypt)
+        try file.set("c", hash: PasswordHash.make("x", format: .apr1))
+        #expect(PasswordVerifier.typicalHash(in: file)?.format == .apr1)
+        try file.set("d", hash: PasswordHash.make("x", format: .bcrypt, cost: 4))
+        try file.set("e", hash: PasswordHash.make("x", format: .bcrypt, cost: 4))
+        #expect(PasswordVerifier.typicalHash(in: file)?.bcryptCost == 4, "two at cost 4 beat one at cost 5")
+    }
 }

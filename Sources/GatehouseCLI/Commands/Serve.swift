@@ -41,8 +41,9 @@ struct Serve: AsyncParsableCommand {
         if let port { settings.port = port }
         for warning in StartupWarnings.check(settings) { Terminal.error("warning: \(warning)") }
         let host = settings.host
+        let scheme = settings.tls == nil ? "http" : "https"
         let app = try await GatewayApplication.build(config: settings, logger: logger) { port in
-            FileHandle.standardOutput.write(Data("gatehouse: listening on http://\(host):\(port)/\n".utf8))
+            FileHandle.standardOutput.write(Data("gatehouse: listening on \(scheme)://\(host):\(port)/\n".utf8))
         }
         try await app.runService()
     }

@@ -14,6 +14,8 @@ public struct Decision: Sendable {
         case deniedAddress = "denied-address"
         case badRequest = "bad-request"
         case notFound = "not-found"
+        /// Allowed, but the upstream failed: 502.
+        case upstreamError = "upstream-error"
     }
 
     public var outcome: Outcome

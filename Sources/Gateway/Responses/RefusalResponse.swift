@@ -48,7 +48,7 @@ enum RefusalResponse {
 extension RefusalResponse {
     /// 502 when the upstream cannot be reached or fails mid-way.
     static func upstreamFailure(requestID: String) -> Response {
-        var decision = Decision(outcome: .allowed, status: 502, route: nil)
+        var decision = Decision(outcome: .upstreamError, status: 502, route: nil)
         decision.clientDetail = "The service behind the gateway did not answer."
         return make(decision, requestID: requestID)
     }

@@ -10,8 +10,8 @@ import Synchronization
 /// The cache remembers successful checks only, keyed by an HMAC (with a per-process random key) of the user, the
 /// stored hash and the password, so it holds no password, and a changed password or file (a different stored hash)
 /// misses it at once. ``invalidateCache()`` empties it when a file is reloaded. An unknown user is checked against
-/// a decoy hash in the format and cost of the file's first entry (Caddy's approach), so timing does not tell which
-/// users exist; wrong passwords are never cached, so guessing always pays the full hash.
+/// a decoy hash in the file's most common format and cost (Caddy's approach), so timing does not tell which users
+/// exist; wrong passwords are never cached, so guessing always pays the full hash.
 public final class PasswordVerifier: Sendable {
     /// What a check found. The difference between ``unknownUser`` and ``passwordMismatch`` is for the operator's
     /// audit trail only; a client must see the same answer for both.
@@ -40,7 +40,7 @@ public final class PasswordVerifier: Sendable {
     /// Checks `password` for `user` in `file`.
     public func verify(user: String, password: String, in file: HtpasswdFile) async -> Result {
         guard let hash = file.hash(for: user) else {
-            if let reference = file.entries.first?.hash {
+            if let reference = Self.typicalHash(in: file) {
                 _ = await check(password, against: decoy(like: reference))
             }
             return .unknownUser
@@ -66,8 +66,30 @@ public final class PasswordVerifier: Sendable {
         return (try? await threadPool.runIfActive { hash.verify(password) }) ?? false
     }
 
+    /// The hash an unknown user is checked against the like of: the most common format and cost in the file, and on
+    /// a tie the slowest, so that a guessed name costs what most real users cost (a file mixing formats cannot match
+    /// every user at once; keep one format per file for exact parity).
+    static func typicalHash(in file: HtpasswdFile) -> PasswordHash? {
+        var counts: [String: (count: Int, hash: PasswordHash)] = [:]
+        for (_, hash) in file.entries {
+            counts[costSignature(of: hash), default: (0, hash)].count += 1
+        }
+        return counts.values.max { lhs, rhs in
+            if lhs.count != rhs.count { return lhs.count < rhs.count }
+            if lhs.hash.format.isSlow != rhs.hash.format.isSlow { return !lhs.hash.format.isSlow }
+            return (lhs.hash.bcryptCost ?? 0) < (rhs.hash.bcryptCost ?? 0)
+        }?.hash
+    }
+
+    /// The format and the cost parameter of a hash (`bcrypt 10`, `sha512-crypt rounds=5000`), not its salt.
+    static func costSignature(of hash: PasswordHash) -> String {
+        if let cost = hash.bcryptCost { return "\(hash.format.name) \(cost)" }
+        let rounds = hash.stored.split(separator: "$").first { $0.hasPrefix("rounds=") }
+        return hash.format.name + (rounds.map { " " + $0 } ?? "")
+    }
+
     private func decoy(like reference: PasswordHash) -> PasswordHash {
-        let signature = reference.format.name + String(reference.stored.prefix(7))
+        let signature = Self.costSignature(of: reference)
         if let cached = state.withLock({ $0.decoys[signature] }) { return cached }
         let made = reference.decoy()
         state.withLock { $0.decoys[signature] = made }

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Gateway benchmark: wrk against Gatehouse, nginx auth_basic, Apache mod_auth_basic and Caddy basicauth, each
+# protecting the same small file on 127.0.0.1, in one run on this machine. Scenarios: no auth, Basic with an $apr1$
+# user, Basic with a bcrypt cost-10 user, and (Gatehouse only) a JWT bearer. Prints requests/s, p99 and the ratio to
+# nginx, then the time of an unknown user against a wrong password on Gatehouse.
+#   bench/gateway.sh [seconds per run, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-10}
+need=()
+for pkg in wrk nginx apache2 apache2-utils caddy curl libcrypt-dev libsqlite3-dev; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
+if [ ${#need[@]} -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+swift build -c release --product gatehouse >/dev/null
+GATEHOUSE="$(swift build -c release --show-bin-path)/gatehouse"
+
+W=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
+chmod 755 "$W"
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; sleep 0.5; rm -rf "$W"; }
+trap cleanup EXIT
+
+mkdir -p "$W/www/none" "$W/www/auth" "$W/www/jwt" "$W/nginx" "$W/apache" "$W/caddy"
+for d in none auth jwt; do printf 'hello, world\n' > "$W/www/$d/index.html"; done
+htpasswd -cbm "$W/users" apr1user apr1-pw 2>/dev/null
+htpasswd -bB -C 10 "$W/users" bcryptuser bcrypt-pw 2>/dev/null
+chmod 644 "$W/users"
+BCRYPT_HASH=$(grep '^bcryptuser:' "$W/users" | cut -d: -f2)
+SECRET="a benchmark HMAC secret of 32 bytes or more"
+printf '%s' "$SECRET" > "$W/jwt.secret"
+JWT=$(python3 - "$SECRET" <<'PY'
+import base64, hashlib, hmac, json, sys, time
+b = lambda d: base64.urlsafe_b64encode(d).rstrip(b"=").decode()
+i = b(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()) + "." + b(json.dumps({"sub": "bench", "aud": "api", "exp": int(time.time()) + 3600}).encode())
+print(i + "." + b(hmac.new(sys.argv[1].encode(), i.encode(), hashlib.sha256).digest()))
+PY
+)
+
+cat > "$W/nginx/nginx.conf" <<CONF
+worker_processes 2;
+pid $W/nginx/nginx.pid;
+error_log $W/nginx/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $W/nginx/body; proxy_temp_path $W/nginx/proxy; fastcgi_temp_path $W/nginx/fastcgi;
+    uwsgi_temp_path $W/nginx/uwsgi; scgi_temp_path $W/nginx/scgi;
+    server {
+        listen 127.0.0.1:18580;
+        root $W/www;
+        location /auth/ { auth_basic "bench"; auth_basic_user_file $W/users; }
+    }
+}
+CONF
+nginx -c "$W/nginx/nginx.conf" -p "$W/nginx/" -g 'daemon off;' 2>/dev/null & PIDS+=($!)
+
+M=/usr/lib/apache2/modules
+cat > "$W/apache/apache2.conf" <<CONF
+ServerRoot "$W/apache"
+PidFile "$W/apache/httpd.pid"
+DefaultRuntimeDir "$W/apache"
+Mutex file:$W/apache default
+ErrorLog "$W/apache/error.log"
+Listen 127.0.0.1:18581
+User www-data
+Group www-data
+LoadModule mpm_event_module $M/mod_mpm_event.so
+LoadModule authn_core_module $M/mod_authn_core.so
+LoadModule authn_file_module $M/mod_authn_file.so
+LoadModule authz_core_module $M/mod_authz_core.so
+LoadModule authz_user_module $M/mod_authz_user.so
+LoadModule auth_basic_module $M/mod_auth_basic.so
+LoadModule dir_module $M/mod_dir.so
+LoadModule mime_module $M/mod_mime.so
+TypesConfig /etc/mime.types
+DirectoryIndex index.html
+KeepAlive On
+MaxKeepAliveRequests 0
+DocumentRoot "$W/www"
+<Directory "$W/www">
+    Require all granted
+</Directory>
+<Location /auth/>
+    AuthType Basic
+    AuthName "bench"
+    AuthUserFile "$W/users"
+    Require valid-user
+</Location>
+CONF
+apache2 -f "$W/apache/apache2.conf" -DFOREGROUND 2>/dev/null & PIDS+=($!)
+
+cat > "$W/caddy/Caddyfile" <<CONF
+{
+    admin off
+    auto_https off
+    storage file_system $W/caddy/storage
+}
+http://127.0.0.1:18582 {
+    root * $W/www
+    file_server
+    basicauth /auth/* {
+        bcryptuser $BCRYPT_HASH
+    }
+}
+CONF
+HOME=$W/caddy XDG_DATA_HOME=$W/caddy XDG_CONFIG_HOME=$W/caddy caddy run --config "$W/caddy/Caddyfile" --adapter caddyfile >/dev/null 2>&1 & PIDS+=($!)
+
+cat > "$W/gatehouse.yaml" <<CONF
+listen: 127.0.0.1:18583
+store: sqlite:gatehouse.sqlite
+static: www
+lockout: { failures: 0 }
+routes:
+  - path: /auth/
+    schemes: [basic]
+    users: users
+  - path: /jwt/
+    schemes: [bearer]
+    jwt: { secret_file: jwt.secret, audience: api }
+  - path: /
+    public: true
+CONF
+(cd "$W" && exec "$GATEHOUSE" serve --config gatehouse.yaml >/dev/null 2>&1) & PIDS+=($!)
+
+for port in 18580 18581 18582 18583; do
+    for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/none/" && break; sleep 0.2; done
+done
+
+basic() { printf 'Authorization: Basic %s' "$(printf '%s' "$1" | base64 -w0)"; }
+# run NAME PORT PATH [HEADER] -> "req/s p99"
+run() {
+    local out
+    if [ -n "${4:-}" ]; then out=$(wrk -t2 -c32 -d"${DURATION}s" --latency -H "$4" "http://127.0.0.1:$2$3")
+    else out=$(wrk -t2 -c32 -d"${DURATION}s" --latency "http://127.0.0.1:$2$3"); fi
+    local rps p99 non2xx
+    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+    non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+    echo "$rps $p99 ${non2xx:-0}"
+}
+
+printf '%-10s %-22s %12s %10s %8s %14s\n' server scenario "req/s" p99 non-2xx "ratio to nginx"
+declare -A NGINX
+for scenario in none apr1 bcrypt jwt; do
+    for server in nginx apache caddy gatehouse; do
+        case $server in nginx) port=18580;; apache) port=18581;; caddy) port=18582;; gatehouse) port=18583;; esac
+        case $scenario in
+            none) path=/none/; header="";;
+            apr1) path=/auth/; header=$(basic apr1user:apr1-pw); [ $server = caddy ] && continue;;
+            bcrypt) path=/auth/; header=$(basic bcryptuser:bcrypt-pw);;
+            jwt) path=/jwt/; header="Authorization: Bearer $JWT"; [ $server != gatehouse ] && continue;;
+        esac
+        read -r rps p99 non2xx <<<"$(run "$server" "$port" "$path" "$header")"
+        [ $server = nginx ] && NGINX[$scenario]=$rps
+        ratio="-"
+        [ -n "${NGINX[$scenario]:-}" ] && ratio=$(echo "scale=2; $rps / ${NGINX[$scenario]}" | bc)
+        printf '%-10s %-22s %12s %10s %8s %14s\n' "$server" "$scenario" "$rps" "$p99" "$non2xx" "$ratio"
+    done
+done
+
+echo
+echo "Gatehouse, bcrypt cost 10: unknown user against wrong password (200 requests each, interleaved)"
+python3 - <<'PY'
+import base64, http.client, statistics, time
+def timed(user):
+    c = http.client.HTTPConnection("127.0.0.1", 18583)
+    auth = base64.b64encode(f"{user}:wrong".encode()).decode()
+    start = time.perf_counter()
+    c.request("GET", "/auth/", headers={"Authorization": "Basic " + auth})
+    c.getresponse().read()
+    c.close()
+    return (time.perf_counter() - start) * 1000
+known, unknown = [], []
+for _ in range(200):
+    known.append(timed("bcryptuser"))
+    unknown.append(timed("nobody"))
+print(f"wrong password: median {statistics.median(known):.1f} ms, p90 {sorted(known)[179]:.1f} ms")
+print(f"unknown user:   median {statistics.median(unknown):.1f} ms, p90 {sorted(unknown)[179]:.1f} ms")
+print(f"ratio of medians: {statistics.median(unknown) / statistics.median(known):.2f}")
+PY
