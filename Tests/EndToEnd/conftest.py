@@ -43,6 +43,32 @@ class Echo(BaseHTTPRequestHandler):
         pass
 
 
+JWKS_DOCUMENT = {"keys": [{"kty": "oct", "kid": "k1", "alg": "HS256", "k": b64url(SECRET.encode())}]}
+
+
+class JWKSServer(BaseHTTPRequestHandler):
+    """An identity provider's JWKS endpoint whose keys a test can rotate (JWKS_DOCUMENT)."""
+
+    def do_GET(self):
+        body = json.dumps(JWKS_DOCUMENT).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/jwk-set+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def jwks_url():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), JWKSServer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/jwks"
+    server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def upstream():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
@@ -129,7 +155,7 @@ def files(folder):
     return folder
 
 
-def config(upstream, lockout="{ failures: 0 }"):
+def config(upstream, jwks_url, lockout="{ failures: 0 }"):
     return f"""
 listen: 127.0.0.1:0
 store: sqlite:gatehouse.sqlite
@@ -165,13 +191,16 @@ routes:
     schemes: [bearer]
     jwt: {{ jwks: jwks.json, audience: api, issuer: https://idp.test }}
     require: {{ scope: write }}
+  - path: /rotating/
+    schemes: [bearer]
+    jwt: {{ jwks_url: {jwks_url}, audience: api, refresh: 1h }}
   - path: /
     public: true
 """
 
 
 @pytest.fixture(scope="session")
-def gateway(files, upstream):
-    gw = Gateway(files, config(upstream))
+def gateway(files, upstream, jwks_url):
+    gw = Gateway(files, config(upstream, jwks_url))
     yield gw
     gw.stop()

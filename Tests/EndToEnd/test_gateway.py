@@ -5,7 +5,8 @@ import pytest
 import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
-from conftest import FORMATS, OTHER_SECRET, jwt
+import conftest
+from conftest import FORMATS, OTHER_SECRET, SECRET, b64url, jwt
 
 
 def curl(*args):
@@ -193,3 +194,14 @@ def test_access_log_is_json_lines(gateway):
             return
         time.sleep(0.1)
     raise AssertionError("no access log line")
+
+
+def test_jwks_url_rotation_is_picked_up_on_an_unknown_kid(gateway):
+    assert requests.get(gateway.url + "/rotating/", headers={"Authorization": "Bearer " + jwt(claims())}).status_code == 200
+    rotated = "a rotated HMAC secret, thirty-two bytes or more"
+    conftest.JWKS_DOCUMENT["keys"] = [{"kty": "oct", "kid": "k2", "alg": "HS256", "k": b64url(rotated.encode())}]
+    try:
+        fresh = requests.get(gateway.url + "/rotating/", headers={"Authorization": "Bearer " + jwt(claims(), secret=rotated, kid="k2")})
+        assert fresh.status_code == 200, "an unknown kid makes the gateway fetch the JWKS again"
+    finally:
+        conftest.JWKS_DOCUMENT["keys"] = [{"kty": "oct", "kid": "k1", "alg": "HS256", "k": b64url(SECRET.encode())}]

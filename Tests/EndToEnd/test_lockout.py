@@ -7,11 +7,11 @@ import requests
 from conftest import Gateway, config
 
 
-def test_ban_after_failures_survives_restart(files, upstream):
+def test_ban_after_failures_survives_restart(files, upstream, jwks_url):
     folder = tempfile.mkdtemp(prefix="gatehouse-lockout-")
     for name in ("users.htpasswd", "users.htdigest", "apache.htdigest", "jwks.json"):
         shutil.copy(os.path.join(files, name), folder)
-    gateway = Gateway(folder, config(upstream, lockout="{ failures: 5, window: 10m, ban: 10m }"))
+    gateway = Gateway(folder, config(upstream, jwks_url, lockout="{ failures: 5, window: 10m, ban: 10m }"))
     try:
         session = requests.Session()
         statuses = [session.get(gateway.url + "/basic/", auth=("alice", f"guess-{i}")).status_code for i in range(1000)]

@@ -1,0 +1,78 @@
+import Foundation
+import HTTPAuth
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Store
+import Testing
+
+@testable import Gateway
+
+/// Decisions the gateway makes, seen through its responses in process (`app.test(.router)`).
+@Suite struct GatewayDecisionTests {
+    static let routes = """
+          - path: /admin
+            schemes: [digest, basic]
+            users: users.htpasswd
+            digest_users: users.htdigest
+          - path: /
+            public: true
+        """
+
+    @Test func expiredButGenuineNonceIsStaleAndAuditedAsStale() async throws {
+        let fixture = try GatewayFixture(routes: Self.routes)
+        let config = try fixture.config
+        let store = try SQLiteStore(path: fixture.folder + "/gatehouse.sqlite")
+        let oldNonce = DigestNonces(key: try await store.secret(named: "digest-nonce")).mint(now: Date().addingTimeInterval(-3600))
+        let app = try await GatewayApplication.build(config: config)
+        try await app.test(.router) { client in
+            let first = try await client.execute(uri: "/admin/page", method: .get)
+            let challenges = try Challenge.parseList(first.headers[values: .wwwAuthenticate])
+            var challenge = try #require(DigestChallenge.preferred(among: challenges))
+            #expect(challenge.algorithm == .sha256)
+            challenge.nonce = oldNonce
+            let response = try DigestClient.respond(
+                to: challenge, username: "alice", password: "alice-pw", method: "GET", uri: "/admin/page", cnonce: "c1")
+            let second = try await client.execute(
+                uri: "/admin/page", method: .get, headers: [.authorization: try response.credentials.serialized()])
+            #expect(second.status == .unauthorized)
+            let again = try Challenge.parseList(second.headers[values: .wwwAuthenticate])
+            #expect(again.filter { $0.scheme == .digest }.allSatisfy { $0[parameter: "stale"] == "true" }, "RFC 7616 §3.3: stale=true")
+            #expect(again.contains { $0.scheme == .basic && $0[parameter: "stale"] == nil })
+            let id = try #require(second.headers[.xRequestID])
+            let record = try await waitForRecord(id, in: store)
+            #expect(record.reason == "stale-nonce" && record.user == "alice" && record.scheme == "digest")
+        }
+    }
+
+    @Test(arguments: [("/admin", 401), ("/admin/x", 401), ("/administrator", 200), ("/", 200)])
+    func routesMatchWholeSegments(path: String, status: Int) async throws {
+        let fixture = try GatewayFixture(routes: Self.routes)
+        let app = try await GatewayApplication.build(config: try fixture.config)
+        try await app.test(.router) { client in
+            let response = try await client.execute(uri: path, method: .get)
+            #expect(response.status.code == status, "\(path)")
+            #expect(response.headers[.xRequestID] != nil)
+        }
+    }
+
+    @Test func incomingRequestIDIsKeptOnlyWhenItIsAShortToken() async throws {
+        #expect(RequestIDs.make(incoming: "abc-123") == "abc-123")
+        #expect(RequestIDs.make(incoming: "has space").count == 16)
+        #expect(RequestIDs.make(incoming: String(repeating: "x", count: 200)).count == 16)
+        #expect(RequestIDs.make(incoming: nil) != RequestIDs.make(incoming: nil))
+    }
+
+    @Test func userNamesCannotSplitAHeader() {
+        #expect(ReverseProxy.fieldSafe("eve\r\nX-Admin: 1") == "eve%0D%0AX-Admin: 1")
+        #expect(ReverseProxy.fieldSafe("100%") == "100%25")
+    }
+
+    private func waitForRecord(_ id: String, in store: SQLiteStore) async throws -> AuditRecord {
+        for _ in 0..<50 {
+            if let record = try await store.auditRecord(requestID: id) { return record }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw StoreError("no audit record for \(id)")
+    }
+}
