@@ -11,7 +11,8 @@ import Synchronization
 /// stored hash and the password, so it holds no password, and a changed password or file (a different stored hash)
 /// misses it at once. ``invalidateCache()`` empties it when a file is reloaded. An unknown user is checked against
 /// a decoy hash in the file's most common format and cost (Caddy's approach), so timing does not tell which users
-/// exist; wrong passwords are never cached, so guessing always pays the full hash.
+/// exist; wrong passwords are never cached, so guessing always pays the full hash. Requests that arrive together
+/// with the same credential share one check (Caddy's singleflight), so a burst of new connections pays one hash.
 public final class PasswordVerifier: Sendable {
     /// What a check found. The difference between ``unknownUser`` and ``passwordMismatch`` is for the operator's
     /// audit trail only; a client must see the same answer for both.
@@ -24,6 +25,8 @@ public final class PasswordVerifier: Sendable {
     private struct State {
         var verified: Set<[UInt8]> = []
         var decoys: [String: PasswordHash] = [:]
+        /// Checks under way, so that requests arriving together with the same credential share one hash.
+        var inFlight: [[UInt8]: Task<Bool, Never>] = [:]
     }
 
     private let state = Mutex(State())
@@ -46,13 +49,22 @@ public final class PasswordVerifier: Sendable {
             return .unknownUser
         }
         let key = cacheKey(user: user, hash: hash, password: password)
-        if state.withLock({ $0.verified.contains(key) }) { return .valid }
-        guard await check(password, against: hash) else { return .passwordMismatch }
+        let (cached, task) = state.withLock { state -> (Bool, Task<Bool, Never>?) in
+            if state.verified.contains(key) { return (true, nil) }
+            if let running = state.inFlight[key] { return (false, running) }
+            let task = Task { await self.check(password, against: hash) }
+            state.inFlight[key] = task
+            return (false, task)
+        }
+        guard !cached, let task else { return .valid }
+        let matches = await task.value
         state.withLock { state in
+            state.inFlight[key] = nil
+            guard matches else { return }
             if state.verified.count >= cacheCapacity { state.verified.removeAll(keepingCapacity: true) }
             state.verified.insert(key)
         }
-        return .valid
+        return matches ? .valid : .passwordMismatch
     }
 
     /// Forgets every cached success (call it when a password file is reloaded).
