@@ -191,6 +191,11 @@ routes:
     schemes: [bearer]
     jwt: {{ jwks: jwks.json, audience: api, issuer: https://idp.test }}
     require: {{ scope: write }}
+  - path: /mixed/
+    schemes: [basic, bearer]
+    users: users.htpasswd
+    jwt: {{ jwks: jwks.json, audience: api, issuer: https://idp.test }}
+    require: {{ scope: write }}
   - path: /rotating/
     schemes: [bearer]
     jwt: {{ jwks_url: {jwks_url}, audience: api, refresh: 1h }}

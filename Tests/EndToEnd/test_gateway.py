@@ -130,6 +130,14 @@ def test_valid_jwt_and_scope(gateway):
     assert ok.status_code == 200
 
 
+def test_a_scope_requirement_is_not_bypassed_by_a_password(gateway):
+    response = requests.get(gateway.url + "/mixed/", auth=("alice", "alice-pw"))
+    assert response.status_code == 403
+    assert gateway.explain(response.headers["X-Request-Id"])["reason"] == "insufficient-scope"
+    token = jwt(claims(scope="write"))
+    assert requests.get(gateway.url + "/mixed/", headers={"Authorization": "Bearer " + token}).status_code == 200
+
+
 def test_api_keys_valid_revoked_expired(gateway):
     created = gateway.cli("apikey", "create", "--user", "ci", "--scope", "read")
     assert created.returncode == 0, created.stderr

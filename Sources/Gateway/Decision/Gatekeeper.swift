@@ -116,7 +116,9 @@ public struct Gatekeeper: Sendable {
             }
         }
         let missing = require.scopes.filter { !identity.scopes.contains($0) }
-        if !missing.isEmpty, identity.scheme == .bearer || identity.scheme == .apiKey {
+        // A scope requirement refuses credentials that carry no scopes (passwords) too: a route that asks for a
+        // scope must not be opened by another scheme beside it.
+        if !missing.isEmpty {
             var refused = forbidden(decision, reason: "insufficient-scope", detail: "missing scope \(missing.joined(separator: " ")); granted: \(identity.scopes.sorted().joined(separator: " "))")
             refused.clientDetail = "The credential lacks the scope this resource needs: \(require.scopes.joined(separator: " "))."
             if identity.scheme == .bearer {
