@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Tokens", targets: ["Tokens"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Gateway", targets: ["Gateway"]),
+        .library(name: "Doctor", targets: ["Doctor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -89,10 +90,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Doctor",
+            dependencies: [
+                "HTTPAuth", "Tokens",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "GatehouseCLI",
             dependencies: [
-                "HTTPAuth", "Passwords", "Tokens", "Store", "Gateway",
+                "HTTPAuth", "Passwords", "Tokens", "Store", "Gateway", "Doctor",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -119,6 +131,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor"], swiftSettings: swiftSettings),
         .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

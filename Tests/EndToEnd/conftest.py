@@ -26,6 +26,14 @@ def jwt(claims, secret=SECRET, kid="k1", alg="HS256"):
     return signing_input + "." + b64url(signature)
 
 
+def claims_for(**extra):
+    """The claims of a token the test gateway's /api/ route accepts, with `extra` changed."""
+    now = int(time.time())
+    base = {"sub": "svc", "iss": "https://idp.test", "aud": "api", "iat": now, "exp": now + 300, "scope": "read"}
+    base.update(extra)
+    return base
+
+
 class Echo(BaseHTTPRequestHandler):
     """The upstream: answers every request with the headers it received, as JSON."""
 

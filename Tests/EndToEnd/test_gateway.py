@@ -96,11 +96,7 @@ def test_authenticated_but_not_allowed_is_403(gateway):
     assert gateway.explain(response.headers["X-Request-Id"])["reason"] == "user-not-allowed"
 
 
-def claims(**extra):
-    now = int(time.time())
-    base = {"sub": "svc", "iss": "https://idp.test", "aud": "api", "iat": now, "exp": now + 300, "scope": "read"}
-    base.update(extra)
-    return base
+from conftest import claims_for as claims
 
 
 @pytest.mark.parametrize("token, reason", [

@@ -1,0 +1,48 @@
+import Foundation
+import HTTPAuth
+
+/// The doctor's answer: the outcome the user saw, the findings ranked (causes first, most likely first), and the
+/// exchanges they rest on.
+public struct Diagnosis: Sendable {
+    public var target: URL
+    /// `authorized`, `unauthorized`, `forbidden`, `proxy-authentication-required`, `rate-limited`, `redirect`,
+    /// `error` (no response), or `status-N`.
+    public var outcome: String
+    public var findings: [Finding]
+    public var evidence: Evidence
+
+    /// Runs every rule on the evidence and ranks what they found.
+    public init(evidence: Evidence, rules: [any DoctorRule.Type] = DoctorRules.all) {
+        self.evidence = evidence
+        target = evidence.request.url
+        outcome = Self.outcome(evidence.final)
+        findings = rules.compactMap { $0.evaluate(evidence) }.sorted {
+            ($0.severity, -$0.confidence, $0.id) < ($1.severity, -$1.confidence, $1.id)
+        }
+    }
+
+    /// Whether a cause was found, or the request failed without one: exit status 1.
+    public var foundProblem: Bool {
+        findings.contains { $0.severity == .cause } || outcome != "authorized"
+    }
+
+    static func outcome(_ final: Exchange?) -> String {
+        guard let final, let status = final.status else { return "error" }
+        switch status {
+        case 200..<300, 304: return "authorized"
+        case 300..<400: return "redirect"
+        case 401: return "unauthorized"
+        case 403: return "forbidden"
+        case 407: return "proxy-authentication-required"
+        case 429: return "rate-limited"
+        default: return "status-\(status)"
+        }
+    }
+
+    /// What the doctor checked, for the "nothing wrong" report.
+    public static let checks = [
+        "the challenge (WWW-Authenticate present and well-formed)", "the scheme sent against the schemes offered",
+        "redirects and whether they dropped the credential", "token format and times against the server's clock",
+        "the Authorization header's shape", "caching of the 401", "proxy authentication", "rate limiting",
+    ]
+}

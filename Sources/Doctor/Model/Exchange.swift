@@ -1,0 +1,91 @@
+import Foundation
+import HTTPAuth
+
+/// One request the probe sent and the response it got, as the rules read them. Header values are kept as received;
+/// reports redact credentials when they print them.
+public struct Exchange: Sendable, Hashable {
+    /// Why this request was sent: `request` (as the user's client would), `redirect`, `without-credentials`,
+    /// `digest`, `repeat`, `https`, `preflight`, `resend-after-redirect`.
+    public var purpose: String
+    public var method: String
+    public var url: URL
+    public var requestHeaders: [Header]
+    /// nil when no response came (see ``error``).
+    public var status: Int?
+    public var responseHeaders: [Header]
+    /// The first bytes of the body (at most 4 KiB).
+    public var bodyPrefix: [UInt8]
+    /// Why no response came: a timeout, a refused connection, a TLS failure.
+    public var error: String?
+    public var elapsedMilliseconds: Int
+
+    /// A header field as sent or received, name as spelled.
+    public struct Header: Sendable, Hashable {
+        public var name: String
+        public var value: String
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public init(
+        purpose: String, method: String, url: URL, requestHeaders: [Header], status: Int?, responseHeaders: [Header],
+        bodyPrefix: [UInt8] = [], error: String? = nil, elapsedMilliseconds: Int = 0
+    ) {
+        self.purpose = purpose
+        self.method = method
+        self.url = url
+        self.requestHeaders = requestHeaders
+        self.status = status
+        self.responseHeaders = responseHeaders
+        self.bodyPrefix = bodyPrefix
+        self.error = error
+        self.elapsedMilliseconds = elapsedMilliseconds
+    }
+
+    /// Every value of a request header (names ignore case).
+    public func requestValues(_ name: String) -> [String] {
+        requestHeaders.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
+    }
+
+    /// Every value of a response header (names ignore case).
+    public func responseValues(_ name: String) -> [String] {
+        responseHeaders.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
+    }
+
+    /// The response's `Date`, the server's clock.
+    public var serverDate: Date? {
+        responseValues("Date").first.flatMap(HTTPDate.parse)
+    }
+
+    /// The origin (scheme, host, port) of the URL, as browsers and curl compare them.
+    public var origin: String { Origin.of(url) }
+}
+
+/// RFC 9110 §5.6.7 dates (IMF-fixdate), the form servers send.
+enum HTTPDate {
+    static func parse(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)
+    }
+}
+
+/// Origins: `scheme://host:port` with the default port made explicit; request targets as sent.
+enum Origin {
+    /// The path (trailing slash kept, which `URL.path` drops) and query, as they go on the request line.
+    static func target(of url: URL) -> String {
+        let components = URLComponents(url: url, resolvingAgainstBaseURL: true)
+        let path = components?.percentEncodedPath ?? "/"
+        return (path.isEmpty ? "/" : path) + (components?.percentEncodedQuery.map { "?" + $0 } ?? "")
+    }
+
+    static func of(_ url: URL) -> String {
+        let scheme = url.scheme?.lowercased() ?? "http"
+        let port = url.port ?? (scheme == "https" ? 443 : 80)
+        return "\(scheme)://\((url.host ?? "").lowercased()):\(port)"
+    }
+}

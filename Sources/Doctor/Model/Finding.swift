@@ -1,0 +1,39 @@
+import Foundation
+import HTTPAuth
+
+/// One conclusion of the doctor: a cause (why the 401 happened), a warning, or information, with the stable id of
+/// `CAUSES.md`, the evidence it rests on (secrets redacted), the fix, and a corrected request when one is known.
+public struct Finding: Sendable, Hashable {
+    /// How much a finding explains the outcome.
+    public enum Severity: String, Sendable, Hashable, Comparable {
+        case cause, warning, info
+
+        private var rank: Int { self == .cause ? 0 : self == .warning ? 1 : 2 }
+        public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
+    }
+
+    public var id: String
+    public var severity: Severity
+    /// How sure the rule is, 0...100; findings of one severity are ranked by it.
+    public var confidence: Int
+    public var title: String
+    public var explanation: String
+    public var fix: String
+    public var evidence: [String]
+    /// A curl command that should work, when the rule knows one.
+    public var correctedRequest: String?
+
+    public init(
+        id: String, severity: Severity, confidence: Int, title: String, explanation: String, fix: String,
+        evidence: [String], correctedRequest: String? = nil
+    ) {
+        self.id = id
+        self.severity = severity
+        self.confidence = confidence
+        self.title = title
+        self.explanation = explanation
+        self.fix = fix
+        self.evidence = evidence
+        self.correctedRequest = correctedRequest
+    }
+}

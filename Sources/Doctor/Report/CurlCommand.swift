@@ -1,0 +1,24 @@
+import Foundation
+import HTTPAuth
+
+/// Corrected requests as curl command lines, with credentials as placeholders the user fills in (never the secret
+/// itself, which would land in a ticket).
+public enum CurlCommand {
+    static func arguments(for request: ClientRequest, url: URL) -> String {
+        var parts: [String] = []
+        if request.method != "GET" { parts += ["-X", request.method] }
+        if let user = request.user { parts += ["-u", quote("\(user):PASSWORD")] }
+        if request.bearer != nil { parts += ["--oauth2-bearer", "TOKEN"] }
+        for header in request.headers {
+            let value = ["authorization", "cookie", "x-api-key"].contains(header.name.lowercased()) ? "…" : header.value
+            parts += ["-H", quote("\(header.name): \(value)")]
+        }
+        if request.body != nil { parts += ["-d", "@body"] }
+        parts.append(quote(url.absoluteString))
+        return parts.joined(separator: " ")
+    }
+
+    static func quote(_ text: String) -> String {
+        text.allSatisfy { $0.isLetter || $0.isNumber || "-_./:@=".contains($0) } ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import HTTPAuth
+
+/// Secrets never appear in a report: Basic shows its user, tokens their first characters only.
+public enum Redaction {
+    public static func authorization(_ value: String) -> String {
+        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return "[redacted]" }
+        let scheme = String(parts[0])
+        switch scheme.lowercased() {
+        case "basic":
+            let user = (try? BasicCredentials(token68: String(parts[1]).trimmingCharacters(in: .whitespaces), charset: .utf8).userID)
+            return "Basic [redacted\(user.map { ": user '\($0)'" } ?? "")]"
+        case "digest":
+            let user = (try? Credentials(parsing: value))?[parameter: "username"]
+            return "Digest [redacted\(user.map { ": user '\($0)'" } ?? "")]"
+        default:
+            return scheme + " " + token(String(parts[1]))
+        }
+    }
+
+    /// The first 8 characters and the length.
+    public static func token(_ token: String) -> String {
+        token.count <= 8 ? "[redacted]" : "\(token.prefix(8))…[redacted, \(token.count) characters]"
+    }
+
+    /// A header for display: credentials and cookies redacted.
+    public static func header(_ header: Exchange.Header) -> String {
+        switch header.name.lowercased() {
+        case "authorization", "proxy-authorization": return "\(header.name): \(authorization(header.value))"
+        case "cookie", "set-cookie", "x-api-key", "api-key": return "\(header.name): [redacted]"
+        default: return "\(header.name): \(header.value)"
+        }
+    }
+}

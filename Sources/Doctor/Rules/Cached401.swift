@@ -1,0 +1,22 @@
+import Foundation
+import HTTPAuth
+import Tokens
+
+/// `cached-401`: the 401 came from a cache (`Age`, `X-Cache: HIT`, `CF-Cache-Status: HIT`), so the origin never saw
+/// the credential. A 401 must not be stored by a shared cache unless told; a misconfigured cache does it anyway.
+enum Cached401: DoctorRule {
+    static func evaluate(_ evidence: Evidence) -> Finding? {
+        guard let final = evidence.final, final.status == 401 else { return nil }
+        var signs: [String] = []
+        if let age = final.responseValues("Age").first, let seconds = Int(age), seconds > 0 { signs.append("Age: \(age)") }
+        for name in ["X-Cache", "X-Cache-Status", "CF-Cache-Status", "X-Proxy-Cache"] {
+            for value in final.responseValues(name) where value.uppercased().contains("HIT") { signs.append("\(name): \(value)") }
+        }
+        guard !signs.isEmpty else { return nil }
+        return Finding(
+            id: "cached-401", severity: .cause, confidence: 85, title: "The 401 was served from a cache",
+            explanation: "A cache between you and the server answered with a stored 401; your credential never reached the server.",
+            fix: "Purge the cached 401 and make the server send `Cache-Control: no-store` on 401s (or the cache key include Authorization).",
+            evidence: signs)
+    }
+}

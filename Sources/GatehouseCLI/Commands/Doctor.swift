@@ -1,0 +1,84 @@
+import ArgumentParser
+import Doctor
+import Foundation
+
+/// `gatehouse doctor URL [curl flags]`: names the cause of a 401 and the fix.
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Find out why a request gets 401, with curl's flags.",
+        discussion: """
+            Sends the request as curl would (redirects followed by hand with -L), then only the probes that tell causes \
+            apart: without credentials, with the scheme the challenge offers, the credential straight to a redirect target \
+            on the same host, a browser's preflight (--origin), a repeat. At most 12 requests; a credential never goes to a \
+            host you did not name. Exit status: 0 authorized and no cause; 1 a cause or a refusal; 2 unusable input.
+            """)
+
+    @Argument(help: "The URL.")
+    var url: String
+    @Option(name: .customShort("u"), help: "USER:PASSWORD (sent as Basic, as curl does).")
+    var user: String?
+    @Option(name: .customShort("H"), help: "A header, 'Name: value' (repeatable).")
+    var header: [String] = []
+    @Option(name: .customShort("X"), help: "The method.")
+    var request: String?
+    @Option(name: [.customShort("d"), .customLong("data")], help: "A request body.")
+    var data: String?
+    @Option(name: [.customShort("b"), .customLong("cookie")], help: "A Cookie header value.")
+    var cookie: String?
+    @Option(name: .customLong("oauth2-bearer"), help: "A bearer token.")
+    var bearer: String?
+    @Flag(name: .customLong("digest"), help: "Send -u with Digest.")
+    var digest = false
+    @Flag(name: [.customShort("L"), .customLong("location")], help: "Follow redirects.")
+    var location = false
+    @Flag(name: [.customShort("k"), .customLong("insecure")], help: "Do not verify the TLS certificate.")
+    var insecure = false
+    @Option(help: "Act as a browser page from this origin (adds the CORS preflight).")
+    var origin: String?
+    @Flag(help: "Print JSON.")
+    var json = false
+    @Flag(help: "Print Markdown, for a ticket.")
+    var markdown = false
+
+    func run() async throws {
+        guard let target = URL(string: url), ["http", "https"].contains(target.scheme?.lowercased() ?? ""), target.host != nil else {
+            Terminal.error("gatehouse doctor: '\(url)' is not an http:// or https:// URL")
+            throw ExitCode(2)
+        }
+        var client = ClientRequest(url: target)
+        client.method = request ?? (data == nil ? "GET" : "POST")
+        for line in header {
+            guard let colon = line.firstIndex(of: ":") else {
+                Terminal.error("gatehouse doctor: -H takes 'Name: value', got '\(line)'")
+                throw ExitCode(2)
+            }
+            let value = line[line.index(after: colon)...].drop { $0 == " " }
+            client.headers.append(Exchange.Header(String(line[..<colon]), String(value)))
+        }
+        if let user {
+            let parts = user.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            client.user = String(parts[0])
+            client.password = parts.count > 1 ? String(parts[1]) : ""
+        }
+        client.body = data.map { Array($0.utf8) }
+        client.cookie = cookie
+        client.bearer = bearer
+        client.digest = digest
+        client.followRedirects = location
+        client.insecure = insecure
+        client.origin = origin
+        let probe = HTTPProbe(insecure: insecure)
+        let evidence = await ProbePlan(probe: probe).run(client)
+        await probe.shutdown()
+        let diagnosis = Diagnosis(evidence: evidence)
+        if json {
+            print(DoctorReport.json(diagnosis))
+        } else if markdown {
+            print(DoctorReport.markdown(diagnosis), terminator: "")
+        } else {
+            print(DoctorReport.text(diagnosis), terminator: "")
+        }
+        if diagnosis.foundProblem { throw ExitCode(1) }
+    }
+}

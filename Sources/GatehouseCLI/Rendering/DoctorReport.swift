@@ -1,0 +1,81 @@
+import Doctor
+import Foundation
+
+/// `gatehouse doctor` output: for a terminal, as exact JSON (DESIGN.md), or as Markdown for a ticket.
+/// Secrets are redacted everywhere.
+enum DoctorReport {
+    static func text(_ diagnosis: Diagnosis) -> String {
+        var lines = [Terminal.bold("\(diagnosis.evidence.request.method) \(diagnosis.target.absoluteString)") + " → \(diagnosis.outcome)"]
+        let causes = diagnosis.findings.filter { $0.severity == .cause }
+        if causes.isEmpty {
+            lines.append(Terminal.green(diagnosis.outcome == "authorized" ? "No cause found: the request is authorized." : "No known cause matched."))
+            lines.append("Checked: " + Diagnosis.checks.joined(separator: "; ") + ".")
+        }
+        for finding in diagnosis.findings {
+            let mark = finding.severity == .cause ? Terminal.red("✗ cause") : finding.severity == .warning ? "! warning" : "· info"
+            lines.append("")
+            lines.append("\(mark) \(Terminal.bold(finding.id)): \(finding.title)")
+            lines.append("  \(finding.explanation)")
+            for item in finding.evidence { lines.append(Terminal.dim("  evidence: \(item)")) }
+            lines.append("  fix: \(finding.fix)")
+            if let corrected = finding.correctedRequest { lines.append("  try: \(corrected)") }
+        }
+        lines.append("")
+        lines.append(Terminal.dim("exchanges:"))
+        for exchange in diagnosis.evidence.chain + diagnosis.evidence.probes {
+            lines.append(Terminal.dim("  [\(exchange.purpose)] \(exchange.method) \(exchange.url.absoluteString) → \(exchange.status.map(String.init) ?? exchange.error ?? "?") (\(exchange.elapsedMilliseconds) ms)"))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func json(_ diagnosis: Diagnosis) -> String {
+        OrderedJSON.object([
+            ("target", .string(diagnosis.target.absoluteString)),
+            ("outcome", .string(diagnosis.outcome)),
+            ("findings", .array(diagnosis.findings.map { finding in
+                OrderedJSON.object([
+                    ("id", .string(finding.id)), ("severity", .string(finding.severity.rawValue)), ("title", .string(finding.title)),
+                    ("explanation", .string(finding.explanation)), ("fix", .string(finding.fix)),
+                    ("evidence", .array(finding.evidence.map(OrderedJSON.string))),
+                    ("corrected_request", .string(finding.correctedRequest)),
+                ])
+            })),
+            ("exchanges", .array((diagnosis.evidence.chain + diagnosis.evidence.probes).map(exchangeJSON))),
+        ]).text
+    }
+
+    private static func exchangeJSON(_ exchange: Exchange) -> OrderedJSON {
+        .object([
+            ("purpose", .string(exchange.purpose)), ("method", .string(exchange.method)), ("url", .string(exchange.url.absoluteString)),
+            ("request_headers", .array(exchange.requestHeaders.map { .string(Redaction.header($0)) })),
+            ("status", exchange.status.map(OrderedJSON.int) ?? .null),
+            ("response_headers", .array(exchange.responseHeaders.map { .string(Redaction.header($0)) })),
+            ("error", .string(exchange.error)), ("elapsed_ms", .int(exchange.elapsedMilliseconds)),
+        ])
+    }
+
+    static func markdown(_ diagnosis: Diagnosis) -> String {
+        var lines = ["## 401 diagnosis: `\(diagnosis.evidence.request.method) \(diagnosis.target.absoluteString)` → \(diagnosis.outcome)", ""]
+        if !diagnosis.findings.contains(where: { $0.severity == .cause }) {
+            lines.append("No cause found. Checked: " + Diagnosis.checks.joined(separator: "; ") + ".")
+        }
+        for finding in diagnosis.findings {
+            lines.append("### \(finding.severity.rawValue): `\(finding.id)`: \(finding.title)")
+            lines.append("")
+            lines.append(finding.explanation)
+            lines.append("")
+            lines.append("**Fix:** \(finding.fix)")
+            if let corrected = finding.correctedRequest { lines.append(""); lines.append("```\n\(corrected)\n```") }
+            lines.append("")
+            lines.append("Evidence:")
+            lines += finding.evidence.map { "- `\($0)`" }
+            lines.append("")
+        }
+        lines.append("| purpose | request | status |")
+        lines.append("|---|---|---|")
+        for exchange in diagnosis.evidence.chain + diagnosis.evidence.probes {
+            lines.append("| \(exchange.purpose) | `\(exchange.method) \(exchange.url.absoluteString)` | \(exchange.status.map(String.init) ?? exchange.error ?? "?") |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

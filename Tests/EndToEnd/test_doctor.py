@@ -1,0 +1,152 @@
+"""`gatehouse doctor URL` against real servers started here: nginx and the Gatehouse gateway. The first finding
+must carry the cause id of CAUSES.md; a working set-up must give no cause and exit 0."""
+import json, os, shutil, socket, subprocess, tempfile, time
+
+import pytest
+import requests
+
+from conftest import BINARY, claims_for, jwt
+
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def doctor(*args):
+    started = time.time()
+    result = subprocess.run([BINARY, "doctor", "--json", *args], capture_output=True, text=True, timeout=30)
+    report = json.loads(result.stdout)
+    report["_exit"] = result.returncode
+    report["_seconds"] = time.time() - started
+    return report
+
+
+def first_cause(report):
+    causes = [f for f in report["findings"] if f["severity"] == "cause"]
+    return causes[0]["id"] if causes else None
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def nginx(files):
+    folder = tempfile.mkdtemp(prefix="gatehouse-nginx-")
+    os.chmod(folder, 0o755)
+    shutil.copy(os.path.join(files, "users.htpasswd"), folder)
+    os.chmod(os.path.join(folder, "users.htpasswd"), 0o644)
+    os.makedirs(os.path.join(folder, "www", "basic"))
+    with open(os.path.join(folder, "www", "basic", "index.html"), "w") as f:
+        f.write("ok\n")
+    for path in (os.path.join(folder, "www"), os.path.join(folder, "www", "basic")):
+        os.chmod(path, 0o755)
+    main, other = free_port(), free_port()
+    conf = f"""
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log {folder}/access.log;
+    client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy; fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;
+    proxy_cache_path {folder}/cache keys_zone=auth:1m;
+    root {folder}/www;
+    server {{
+        listen 127.0.0.1:{main};
+        location /basic/ {{ auth_basic "nginx"; auth_basic_user_file {folder}/users.htpasswd; }}
+        location /bare-401/ {{ return 401; }}
+        location /moved/ {{ return 301 http://127.0.0.1:{other}/basic/; }}
+        location /cached/ {{
+            proxy_pass http://127.0.0.1:{main}/basic/;
+            proxy_cache auth;
+            proxy_cache_valid 401 10m;
+            add_header X-Cache $upstream_cache_status always;
+        }}
+    }}
+    server {{
+        listen 127.0.0.1:{other};
+        location /basic/ {{ auth_basic "nginx"; auth_basic_user_file {folder}/users.htpasswd; }}
+    }}
+}}
+"""
+    with open(os.path.join(folder, "nginx.conf"), "w") as f:
+        f.write(conf)
+    process = subprocess.Popen([NGINX, "-c", f"{folder}/nginx.conf", "-p", f"{folder}/", "-g", "daemon off;"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for _ in range(50):
+        try:
+            requests.get(f"http://127.0.0.1:{main}/basic/", timeout=1)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{main}"
+    process.terminate()
+    process.wait(timeout=10)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_nginx_auth_basic(nginx):
+    report = doctor(nginx + "/basic/")
+    assert first_cause(report) == "no-credentials-sent" and report["_exit"] == 1
+    assert first_cause(doctor("-u", "alice:wrong", nginx + "/basic/")) == "credentials-rejected"
+    working = doctor("-u", "alice:alice-pw", nginx + "/basic/")
+    assert first_cause(working) is None and working["_exit"] == 0 and working["outcome"] == "authorized"
+    assert working["_seconds"] < 1.0, "a local URL is diagnosed in under a second"
+
+
+def test_nginx_return_401_without_challenge(nginx):
+    assert first_cause(doctor("-u", "alice:alice-pw", nginx + "/bare-401/")) == "missing-www-authenticate"
+
+
+def test_nginx_redirect_to_another_port_drops_the_credential(nginx):
+    report = doctor("-L", "-u", "alice:alice-pw", nginx + "/moved/")
+    assert first_cause(report) == "redirect-dropped-credentials"
+    resent = [e for e in report["exchanges"] if e["purpose"] == "resend-after-redirect"]
+    assert resent and resent[0]["status"] == 200, "the doctor proved the credential works at the target"
+    assert "alice-pw" not in json.dumps(report), "the password never appears in a report"
+
+
+def test_nginx_cached_401(nginx):
+    requests.get(nginx + "/cached/")
+    requests.get(nginx + "/cached/")
+    assert first_cause(doctor("-u", "alice:alice-pw", nginx + "/cached/")) == "cached-401"
+
+
+@pytest.mark.parametrize("token, cause", [
+    (lambda: jwt(claims_for(exp=int(time.time()) - 600)), "token-expired"),
+    (lambda: jwt(claims_for(nbf=int(time.time()) + 600)), "token-not-yet-valid"),
+    (lambda: jwt(claims_for(aud="other")), "token-audience-mismatch"),
+    (lambda: '"' + jwt(claims_for()) + '"', "credential-has-whitespace"),
+])
+def test_gateway_token_causes(gateway, token, cause):
+    assert first_cause(doctor("-H", "Authorization: Bearer " + token(), gateway.url + "/api/")) == cause
+
+
+def test_gateway_scheme_mismatch_is_proved_with_digest(gateway):
+    report = doctor("-u", "alice:alice-pw", gateway.url + "/digest/")
+    assert first_cause(report) == "scheme-mismatch"
+    assert "--digest" in report["findings"][0]["corrected_request"]
+    working = doctor("--digest", "-u", "alice:alice-pw", gateway.url + "/digest/")
+    assert working["outcome"] == "authorized" and first_cause(working) is None
+
+
+def test_gateway_working_token(gateway):
+    report = doctor("--oauth2-bearer", jwt(claims_for()), gateway.url + "/api/")
+    assert report["outcome"] == "authorized" and report["_exit"] == 0
+
+
+def test_unreachable_and_silent_servers_end_in_time():
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)
+    try:
+        report = doctor(f"http://127.0.0.1:{silent.getsockname()[1]}/")
+        assert report["outcome"] == "error" and report["_seconds"] < 10
+    finally:
+        silent.close()
+    closed = free_port()
+    report = doctor(f"http://127.0.0.1:{closed}/")
+    assert report["outcome"] == "error" and "refused" in report["exchanges"][0]["error"]
