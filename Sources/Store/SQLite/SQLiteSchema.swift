@@ -40,6 +40,9 @@ enum SQLiteSchema {
                 CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
                 """)
         }
+        migrator.registerMigration("v2: failures by time") { db in
+            try db.execute(sql: "CREATE INDEX failures_time ON failures(time)")
+        }
         return migrator
     }
 }

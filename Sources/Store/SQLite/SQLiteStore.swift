@@ -58,8 +58,9 @@ public final class SQLiteStore: GatewayStore {
     public func recordFailure(keys: [String], at time: Date, windowStart: Date) async throws -> [String: Int] {
         try await pool.write { db in
             var counts: [String: Int] = [:]
+            // Every expired failure goes, not only this key's: names guessed once must not pile up.
+            try db.execute(sql: "DELETE FROM failures WHERE time < ?", arguments: [windowStart.timeIntervalSince1970])
             for key in keys {
-                try db.execute(sql: "DELETE FROM failures WHERE key = ? AND time < ?", arguments: [key, windowStart.timeIntervalSince1970])
                 try db.execute(sql: "INSERT INTO failures (key, time) VALUES (?, ?)", arguments: [key, time.timeIntervalSince1970])
                 counts[key] = try Int.fetchOne(db, sql: "SELECT count(*) FROM failures WHERE key = ?", arguments: [key]) ?? 0
             }

@@ -1,0 +1,42 @@
+import Foundation
+import Store
+import Testing
+
+/// The embedded store: failure windows, bans that outlive the process, API key revocation.
+@Suite struct SQLiteStoreTests {
+    let path = NSTemporaryDirectory() + "gatehouse-store-\(UUID().uuidString).sqlite"
+
+    @Test func failuresCountWithinTheWindowOnly() async throws {
+        let store = try SQLiteStore(path: path)
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        for offset in 0..<3 {
+            _ = try await store.recordFailure(keys: ["user:a", "ip:x"], at: start.addingTimeInterval(Double(offset)), windowStart: start.addingTimeInterval(-60))
+        }
+        let counts = try await store.recordFailure(keys: ["ip:x"], at: start.addingTimeInterval(100), windowStart: start.addingTimeInterval(40))
+        #expect(counts["ip:x"] == 1, "the three old failures left the window")
+        // user:a was not named in the last call, yet its expired failures are gone: asked with a wide window, it has
+        // only the new one.
+        let other = try await store.recordFailure(keys: ["user:a"], at: start.addingTimeInterval(101), windowStart: start.addingTimeInterval(-60))
+        #expect(other["user:a"] == 1, "expired failures of every key are forgotten, so guessed names do not pile up")
+    }
+
+    @Test func bansSurviveReopeningAndCanBeLifted() async throws {
+        let now = Date()
+        try await SQLiteStore(path: path).ban(Ban(key: "ip:192.0.2.1", since: now, until: now.addingTimeInterval(600), reason: "test"))
+        let reopened = try SQLiteStore(path: path)
+        #expect(try await reopened.activeBans(at: now).map(\.key) == ["ip:192.0.2.1"])
+        #expect(try await reopened.activeBans(at: now.addingTimeInterval(601)).isEmpty)
+        #expect(try await reopened.unban(key: "ip:192.0.2.1"))
+        #expect(try await !reopened.unban(key: "ip:192.0.2.1"))
+    }
+
+    @Test func apiKeysAreRevokedOnce() async throws {
+        let store = try SQLiteStore(path: path)
+        let record = APIKeyRecord(id: "abcdefghijkl", name: "ci", user: "ci", secretHash: String(repeating: "0", count: 64), scopes: ["read", "write"], created: Date(), expires: nil)
+        try await store.insertAPIKey(record)
+        #expect(try await store.apiKey(id: "abcdefghijkl")?.scopes == ["read", "write"])
+        #expect(try await store.revokeAPIKey(id: "abcdefghijkl", at: Date()))
+        #expect(try await !store.revokeAPIKey(id: "abcdefghijkl", at: Date()))
+        #expect(try await store.apiKey(id: "abcdefghijkl")?.revoked != nil)
+    }
+}
