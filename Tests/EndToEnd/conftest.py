@@ -34,55 +34,57 @@ def claims_for(**extra):
     return base
 
 
-class Echo(BaseHTTPRequestHandler):
-    """The upstream: answers every request with the headers it received, as JSON."""
+class JSONHandler(BaseHTTPRequestHandler):
+    """A quiet handler that answers with a JSON document."""
 
-    def do_GET(self):
-        body = json.dumps({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}}).encode()
+    def send_json(self, document, content_type="application/json"):
+        body = json.dumps(document).encode()
         self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
-    do_POST = do_GET
-
     def log_message(self, *args):
         pass
+
+
+class Echo(JSONHandler):
+    """The upstream: answers every request with the headers it received."""
+
+    def do_GET(self):
+        self.send_json({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}})
+
+    do_POST = do_GET
 
 
 JWKS_DOCUMENT = {"keys": [{"kty": "oct", "kid": "k1", "alg": "HS256", "k": b64url(SECRET.encode())}]}
 
 
-class JWKSServer(BaseHTTPRequestHandler):
+class JWKSServer(JSONHandler):
     """An identity provider's JWKS endpoint whose keys a test can rotate (JWKS_DOCUMENT)."""
 
     def do_GET(self):
-        body = json.dumps(JWKS_DOCUMENT).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/jwk-set+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.send_json(JWKS_DOCUMENT, "application/jwk-set+json")
 
-    def log_message(self, *args):
-        pass
+
+def serve(handler):
+    """Runs `handler` on a free loopback port in a thread; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
 
 
 @pytest.fixture(scope="session")
 def jwks_url():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), JWKSServer)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/jwks"
-    server.shutdown()
+    for base in serve(JWKSServer):
+        yield base + "/jwks"
 
 
 @pytest.fixture(scope="session")
 def upstream():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    yield from serve(Echo)
 
 
 class Gateway:
