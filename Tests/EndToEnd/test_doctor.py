@@ -97,6 +97,13 @@ def test_nginx_auth_basic(nginx):
     assert working["_seconds"] < 1.0, "a local URL is diagnosed in under a second"
 
 
+def test_a_pasted_curl_command(nginx):
+    result = subprocess.run([BINARY, "doctor", "--json", "--", "curl", "-sS", "-u", "alice:wrong", nginx + "/basic/"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert first_cause(json.loads(result.stdout)) == "credentials-rejected"
+
+
 def test_nginx_return_401_without_challenge(nginx):
     assert first_cause(doctor("-u", "alice:alice-pw", nginx + "/bare-401/")) == "missing-www-authenticate"
 

@@ -15,7 +15,9 @@ struct DoctorCommand: AsyncParsableCommand {
             """)
 
     @Argument(help: "The URL.")
-    var url: String
+    var url: String?
+    @Argument(parsing: .postTerminator, help: "Or, after --, a failing curl command as pasted: -- curl -u a:b https://…")
+    var curlCommand: [String] = []
     @Option(name: .customShort("u"), help: "USER:PASSWORD (sent as Basic, as curl does).")
     var user: String?
     @Option(name: .customShort("H"), help: "A header, 'Name: value' (repeatable).")
@@ -42,8 +44,35 @@ struct DoctorCommand: AsyncParsableCommand {
     var markdown = false
 
     func run() async throws {
-        guard let target = URL(string: url), ["http", "https"].contains(target.scheme?.lowercased() ?? ""), target.host != nil else {
-            Terminal.error("gatehouse doctor: '\(url)' is not an http:// or https:// URL")
+        var client = try clientRequest()
+        if let origin { client.origin = origin }
+        if insecure { client.insecure = true }
+        let probe = HTTPProbe(insecure: client.insecure)
+        let evidence = await ProbePlan(probe: probe).run(client)
+        await probe.shutdown()
+        let diagnosis = Diagnosis(evidence: evidence)
+        if json {
+            print(DoctorReport.json(diagnosis))
+        } else if markdown {
+            print(DoctorReport.markdown(diagnosis), terminator: "")
+        } else {
+            print(DoctorReport.text(diagnosis), terminator: "")
+        }
+        if diagnosis.foundProblem { throw ExitCode(1) }
+    }
+
+    /// The request from the pasted curl command, or from the URL and flags.
+    private func clientRequest() throws -> ClientRequest {
+        if !curlCommand.isEmpty {
+            do {
+                return try CurlArguments.parse(curlCommand)
+            } catch {
+                Terminal.error("gatehouse doctor: \(error)")
+                throw ExitCode(2)
+            }
+        }
+        guard let url, let target = URL(string: url), ["http", "https"].contains(target.scheme?.lowercased() ?? ""), target.host != nil else {
+            Terminal.error("gatehouse doctor: give an http:// or https:// URL, or -- curl …")
             throw ExitCode(2)
         }
         var client = ClientRequest(url: target)
@@ -66,19 +95,6 @@ struct DoctorCommand: AsyncParsableCommand {
         client.bearer = bearer
         client.digest = digest
         client.followRedirects = location
-        client.insecure = insecure
-        client.origin = origin
-        let probe = HTTPProbe(insecure: insecure)
-        let evidence = await ProbePlan(probe: probe).run(client)
-        await probe.shutdown()
-        let diagnosis = Diagnosis(evidence: evidence)
-        if json {
-            print(DoctorReport.json(diagnosis))
-        } else if markdown {
-            print(DoctorReport.markdown(diagnosis), terminator: "")
-        } else {
-            print(DoctorReport.text(diagnosis), terminator: "")
-        }
-        if diagnosis.foundProblem { throw ExitCode(1) }
+        return client
     }
 }

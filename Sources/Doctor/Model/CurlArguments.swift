@@ -1,0 +1,112 @@
+import Foundation
+
+/// Reads a curl command line as it was pasted (`gatehouse doctor -- curl -sSL -u a:b https://…`) into a
+/// ``ClientRequest``: the flags that shape the request are kept, output flags (`-s -S -v -i -o …`) are ignored,
+/// and a flag the doctor cannot honour is an error rather than silently dropped.
+public enum CurlArguments {
+    /// Flags that take a value and only shape curl's output or transport, so the doctor can ignore them.
+    static let ignoredWithValue: Set<String> = ["-o", "--output", "-w", "--write-out", "-m", "--max-time", "--connect-timeout", "-A", "--user-agent", "-e", "--referer", "--retry"]
+    /// Flags without a value that the doctor can ignore.
+    static let ignored: Set<String> = ["-s", "--silent", "-S", "--show-error", "-v", "--verbose", "-i", "--include", "-f", "--fail", "--compressed", "-g", "--globoff", "-#", "--progress-bar", "--http1.1", "-N", "--no-buffer"]
+
+    /// Flags of curl without a value that shape the request.
+    static let withoutValue: Set<String> = ["--digest", "--basic", "--anyauth", "-L", "--location", "-k", "--insecure"]
+    /// Flags of curl that take a value and shape the request.
+    static let withValue: Set<String> = [
+        "-u", "--user", "-H", "--header", "-X", "--request", "-d", "--data", "--data-raw", "--data-binary", "--data-ascii",
+        "-b", "--cookie", "--oauth2-bearer", "--url",
+    ]
+
+    public static func parse(_ words: [String]) throws -> ClientRequest {
+        let tokens = try pairs(words.first == "curl" ? Array(words.dropFirst()) : words)
+        var url: URL?
+        var request = ClientRequest(url: URL(string: "http://placeholder.invalid/")!)
+        var explicitMethod: String?
+        for (flag, value) in tokens {
+            switch flag {
+            case "-u", "--user":
+                let parts = (value ?? "").split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                request.user = String(parts.first ?? "")
+                request.password = parts.count > 1 ? String(parts[1]) : ""
+            case "-H", "--header":
+                let line = value ?? ""
+                guard let colon = line.firstIndex(of: ":") else { throw CurlError("-H takes 'Name: value', got '\(line)'") }
+                request.headers.append(Exchange.Header(String(line[..<colon]), String(line[line.index(after: colon)...].drop { $0 == " " })))
+            case "-X", "--request": explicitMethod = value
+            case "-d", "--data", "--data-raw", "--data-binary", "--data-ascii": request.body = Array((value ?? "").utf8)
+            case "-b", "--cookie": request.cookie = value
+            case "--oauth2-bearer": request.bearer = value
+            case "--digest": request.digest = true
+            case "-L", "--location": request.followRedirects = true
+            case "-k", "--insecure": request.insecure = true
+            case "--url", "": url = URL(string: value ?? "")
+            default: break
+            }
+        }
+        guard let url, ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+            throw CurlError("the curl command names no http:// or https:// URL")
+        }
+        request.url = url
+        request.method = explicitMethod ?? (request.body == nil ? "GET" : "POST")
+        return request
+    }
+
+    /// The words as (flag, value) pairs; a bare word is the URL (flag ""). Unknown flags are refused.
+    static func pairs(_ words: [String]) throws -> [(String, String?)] {
+        var result: [(String, String?)] = []
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            index += 1
+            guard word.hasPrefix("-"), word.count > 1 else {
+                result.append(("", word))
+                continue
+            }
+            let flags = expand(word)
+            var position = 0
+            while position < flags.count {
+                let flag = flags[position]
+                position += 1
+                if withValue.contains(flag) || ignoredWithValue.contains(flag) {
+                    if position < flags.count, flags[position].hasPrefix("\u{0}") {
+                        result.append((flag, String(flags[position].dropFirst())))
+                        position += 1
+                    } else {
+                        guard index < words.count else { throw CurlError("\(flag) needs a value") }
+                        result.append((flag, words[index]))
+                        index += 1
+                    }
+                } else if ignored.contains(flag) || withoutValue.contains(flag) {
+                    result.append((flag, nil))
+                } else {
+                    throw CurlError("the doctor does not take curl's \(flag) yet")
+                }
+            }
+        }
+        return result
+    }
+
+    /// `-sSL` is `-s -S -L`; a short flag with its value attached (`-uuser:pw`) is split too.
+    static func expand(_ word: String) -> [String] {
+        guard word.hasPrefix("-"), !word.hasPrefix("--"), word.count > 2 else { return [word] }
+        var flags: [String] = []
+        var rest = word.dropFirst()
+        while let letter = rest.first {
+            rest = rest.dropFirst()
+            let flag = "-" + String(letter)
+            flags.append(flag)
+            if withValue.contains(flag) || ignoredWithValue.contains(flag) {
+                // An attached value (`-uuser:pw`) rides along, marked so it is not read as flags.
+                if !rest.isEmpty { flags.append("\u{0}" + rest) }
+                break
+            }
+        }
+        return flags
+    }
+}
+
+/// A curl command line the doctor cannot use, with why.
+public struct CurlError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

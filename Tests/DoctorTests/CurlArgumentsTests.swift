@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+
+@testable import Doctor
+
+/// A failing curl command line, as pasted after `gatehouse doctor --`, becomes the same request.
+@Suite struct CurlArgumentsTests {
+    @Test func readsTheFlagsThatShapeTheRequest() throws {
+        let request = try CurlArguments.parse([
+            "curl", "-sSL", "-uuser:p:w", "-H", "Accept: application/json", "-X", "PUT", "--data-raw", "{}", "--digest",
+            "-o", "/dev/null", "https://api.test/x?y=1",
+        ])
+        #expect(request.url.absoluteString == "https://api.test/x?y=1")
+        #expect(request.user == "user" && request.password == "p:w", "the password may contain ':'")
+        #expect(request.method == "PUT" && request.body == Array("{}".utf8))
+        #expect(request.followRedirects && request.digest)
+        #expect(request.headers == [Exchange.Header("Accept", "application/json")])
+    }
+
+    @Test func dataMakesAPost() throws {
+        #expect(try CurlArguments.parse(["curl", "-d", "a=1", "http://x.test/"]).method == "POST")
+    }
+
+    @Test(arguments: [["curl", "--ntlm", "http://x.test/"], ["curl", "-s"], ["curl", "-H"], ["curl", "ftp://x.test/"]])
+    func refusesWhatItCannotHonour(words: [String]) {
+        #expect(throws: CurlError.self) { try CurlArguments.parse(words) }
+    }
+}
