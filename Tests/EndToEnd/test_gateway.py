@@ -209,3 +209,14 @@ def test_jwks_url_rotation_is_picked_up_on_an_unknown_kid(gateway):
         assert fresh.status_code == 200, "an unknown kid makes the gateway fetch the JWKS again"
     finally:
         conftest.JWKS_DOCUMENT["keys"] = [{"kty": "oct", "kid": "k1", "alg": "HS256", "k": b64url(SECRET.encode())}]
+
+
+def test_explain_never_prints_control_characters_from_a_client(gateway):
+    evil = "\x1b]0;pwned\x07\x1b[2Jroot"
+    response = requests.get(gateway.url + "/basic/", auth=(evil, "x"))
+    assert response.status_code == 401
+    request_id = response.headers["X-Request-Id"]
+    gateway.explain(request_id)  # waits for the record
+    text = gateway.cli("explain", request_id).stdout
+    assert "\x1b" not in text and "\x07" not in text
+    assert "\\u{1b}" in text, "the user name is shown with its control characters escaped"

@@ -15,15 +15,15 @@ enum DoctorReport {
             let mark = finding.severity == .cause ? Terminal.red("✗ cause") : finding.severity == .warning ? "! warning" : "· info"
             lines.append("")
             lines.append("\(mark) \(Terminal.bold(finding.id)): \(finding.title)")
-            lines.append("  \(finding.explanation)")
-            for item in finding.evidence { lines.append(Terminal.dim("  evidence: \(item)")) }
+            lines.append("  \(Terminal.printable(finding.explanation))")
+            for item in finding.evidence { lines.append(Terminal.dim("  evidence: \(Terminal.printable(item))")) }
             lines.append("  fix: \(finding.fix)")
             if let corrected = finding.correctedRequest { lines.append("  try: \(corrected)") }
         }
         lines.append("")
         lines.append(Terminal.dim("exchanges:"))
         for exchange in diagnosis.evidence.chain + diagnosis.evidence.probes {
-            lines.append(Terminal.dim("  [\(exchange.purpose)] \(exchange.method) \(exchange.url.absoluteString) → \(exchange.status.map(String.init) ?? exchange.error ?? "?") (\(exchange.elapsedMilliseconds) ms)"))
+            lines.append(Terminal.dim("  [\(exchange.purpose)] \(exchange.method) \(exchange.url.absoluteString) → \(exchange.status.map(String.init) ?? Terminal.printable(exchange.error ?? "?")) (\(exchange.elapsedMilliseconds) ms)"))
         }
         return lines.joined(separator: "\n") + "\n"
     }

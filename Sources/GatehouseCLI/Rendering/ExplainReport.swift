@@ -7,16 +7,16 @@ import Tokens
 enum ExplainReport {
     static func text(_ record: AuditRecord, _ explanation: ReasonExplanation?) -> String {
         var lines = [
-            Terminal.bold("Request \(record.requestID)") + ": \(record.method) \(record.path) → \(record.status) (\(record.outcome))",
+            Terminal.bold("Request \(Terminal.printable(record.requestID))") + ": \(record.method) \(Terminal.printable(record.path)) → \(record.status) (\(record.outcome))",
             "  time:    \(TimeDescription.utc(record.time))",
             "  client:  \(record.client)",
             "  route:   \(record.route ?? "none")",
         ]
         if let scheme = record.scheme { lines.append("  scheme:  \(scheme)") }
-        if let user = record.user { lines.append("  user:    \(user)") }
+        if let user = record.user { lines.append("  user:    \(Terminal.printable(user))") }
         if let explanation {
             lines.append("  reason:  " + Terminal.red(explanation.reason) + (explanation.causeID.map { "  (cause: \($0))" } ?? ""))
-            if let detail = record.detail { lines.append("  found:   \(detail)") }
+            if let detail = record.detail { lines.append("  found:   \(Terminal.printable(detail))") }
             lines.append("")
             lines.append("What it means: \(explanation.meaning)")
             lines.append("Fix: \(explanation.fix)")

@@ -8,6 +8,7 @@ public struct ReasonExplanation: Sendable, Hashable {
     public let fix: String
 }
 
+/// The catalogue of audit reasons: each reason id the gateway records, with its meaning, its fix and its cause id.
 public enum ReasonCatalog {
     public static func explain(_ reason: String) -> ReasonExplanation {
         guard let (cause, meaning, fix) = entries[reason] else {
