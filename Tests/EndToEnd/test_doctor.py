@@ -59,6 +59,7 @@ http {{
         location /basic/ {{ auth_basic "nginx"; auth_basic_user_file {folder}/users.htpasswd; }}
         location /bare-401/ {{ return 401; }}
         location /moved/ {{ return 301 http://127.0.0.1:{other}/basic/; }}
+        location /loop/ {{ return 302 /loop/; }}
         location /cached/ {{
             proxy_pass http://127.0.0.1:{main}/basic/;
             proxy_cache auth;
@@ -114,6 +115,13 @@ def test_nginx_redirect_to_another_port_drops_the_credential(nginx):
     resent = [e for e in report["exchanges"] if e["purpose"] == "resend-after-redirect"]
     assert resent and resent[0]["status"] == 200, "the doctor proved the credential works at the target"
     assert "alice-pw" not in json.dumps(report), "the password never appears in a report"
+
+
+def test_an_endless_redirect_ends_within_the_bound(nginx):
+    report = doctor("-L", "-u", "alice:alice-pw", nginx + "/loop/")
+    assert report["outcome"] == "redirect" and report["_exit"] == 1
+    assert len([e for e in report["exchanges"] if e["purpose"] in ("request", "redirect")]) == 10
+    assert report["_seconds"] < 5
 
 
 def test_nginx_cached_401(nginx):
