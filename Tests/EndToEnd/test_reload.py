@@ -55,6 +55,8 @@ routes:
         assert requests.get(gateway.url + "/staff/", auth=("bob", "bob-pw")).status_code == 403
         served = requests.get(gateway.url + "/files/", auth=("alice", "alice-pw"))
         assert served.status_code == 200 and served.text == "static hello\n"
+        missing = requests.get(gateway.url + "/files/missing.txt", auth=("alice", "alice-pw"))
+        assert missing.status_code == 404, "a missing file is the folder's 404, not a gateway failure"
 
         assert requests.get(gateway.url + "/open/").status_code == 404
         with open(gateway.config, "a") as f:

@@ -36,7 +36,12 @@ final class StaticFolder: Sendable {
             if request.headers[.ifNoneMatch] == file.etag { return Response(status: .notModified, headers: headers) }
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: file.body))
         }
-        return try await files.handle(request, context: context) { _, _ in throw HTTPError(.notFound) }
+        do {
+            return try await files.handle(request, context: context) { _, _ in throw HTTPError(.notFound) }
+        } catch let error as HTTPError {
+            // A missing file, a bad range: the folder's answer, as an upstream's 404 would be, not a gateway failure.
+            return Response(status: error.status, headers: [.cacheControl: "no-store"])
+        }
     }
 
     /// The file for a request path from memory, loading or refreshing it when due; nil when it is not a small
