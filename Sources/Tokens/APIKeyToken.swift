@@ -38,7 +38,7 @@ public struct APIKeyToken: Hashable, Sendable {
     public var secretHash: String { Self.hash(secret) }
 
     public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Array(secret.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        hexString(SHA256.hash(data: Array(secret.utf8)))
     }
 
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-".utf8)

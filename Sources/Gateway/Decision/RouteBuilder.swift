@@ -15,7 +15,7 @@ struct RouteBuilder {
 
     func build() async throws -> [RouteRuntime] {
         let nonceKey = try await store.secret(named: "digest-nonce")
-        let opaque = try await store.secret(named: "digest-opaque").prefix(12).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        let opaque = hexString(try await store.secret(named: "digest-opaque").prefix(12))
         var routes: [RouteRuntime] = []
         for route in config.routes {
             let realm = route.realm ?? config.realm

@@ -1,3 +1,5 @@
+import HTTPAuth
+
 /// Request ids: the client's `X-Request-Id` when it is a short token (so ids match across a chain of proxies),
 /// otherwise 16 random hex digits.
 enum RequestIDs {
@@ -7,13 +9,7 @@ enum RequestIDs {
         {
             return incoming
         }
-        var value = UInt64.random(in: .min ... .max)
-        var digits = [UInt8](repeating: 0, count: 16)
-        let hex = Array("0123456789abcdef".utf8)
-        for index in (0..<16).reversed() {
-            digits[index] = hex[Int(value & 0xF)]
-            value >>= 4
-        }
-        return String(decoding: digits, as: UTF8.self)
+        var generator = SystemRandomNumberGenerator()
+        return hexString((0..<8).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }

@@ -66,7 +66,8 @@ public struct DigestAlgorithm: Hashable, Sendable, CustomStringConvertible {
     public var description: String { name }
 }
 
-private func hexString(_ digest: some Sequence<UInt8>) -> String {
+/// Lowercase hex of bytes (digests, random ids); shared by the package's modules.
+package func hexString(_ digest: some Sequence<UInt8>) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var output: [UInt8] = []
     for byte in digest {
