@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gateway
 import Store
 import Tokens
 
@@ -35,11 +36,11 @@ struct APIKey: AsyncParsableCommand {
         }
 
         static func duration(_ text: String) throws -> TimeInterval {
-            let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-            guard let unit = text.last, let factor = units[unit], let value = Double(text.dropLast()), value > 0 else {
+            // A unit is required here (a bare number is ambiguous for a key's lifetime), and so is a positive value.
+            guard text.last?.isLetter == true, let seconds = DurationText.seconds(text), seconds > 0 else {
                 throw ValidationError("--expires takes a duration such as 30d, 12h or 15m")
             }
-            return value * factor
+            return seconds
         }
     }
 

@@ -72,13 +72,8 @@ struct ConfigNode {
 
     /// A duration such as `30s`, `15m`, `2h`, `1d`, or a number of seconds.
     func duration() throws -> TimeInterval {
-        let text = try string().trimmingCharacters(in: .whitespaces)
-        let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-        if let unit = text.last, let factor = units[unit], let value = Double(text.dropLast()), value >= 0 {
-            return value * factor
-        }
-        if let seconds = Double(text), seconds >= 0 { return seconds }
-        throw error("expected a duration such as 30s, 15m, 2h or 1d")
+        guard let seconds = DurationText.seconds(try string()) else { throw error("expected a duration such as 30s, 15m, 2h or 1d") }
+        return seconds
     }
 
     /// The items of a sequence; a single scalar is read as a one-item list.
