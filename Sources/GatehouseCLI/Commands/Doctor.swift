@@ -61,40 +61,30 @@ struct DoctorCommand: AsyncParsableCommand {
         if diagnosis.foundProblem { throw ExitCode(1) }
     }
 
-    /// The request from the pasted curl command, or from the URL and flags.
+    /// The request from the pasted curl command, or from the URL and flags. Both go through `CurlArguments`, so a
+    /// flag means the same whichever way it was given.
     private func clientRequest() throws -> ClientRequest {
-        if !curlCommand.isEmpty {
-            do {
-                return try CurlArguments.parse(curlCommand)
-            } catch {
-                Terminal.error("gatehouse doctor: \(error)")
-                throw ExitCode(2)
-            }
-        }
-        guard let url, let target = URL(string: url), ["http", "https"].contains(target.scheme?.lowercased() ?? ""), target.host != nil else {
+        guard !curlCommand.isEmpty || url != nil else {
             Terminal.error("gatehouse doctor: give an http:// or https:// URL, or -- curl …")
             throw ExitCode(2)
         }
-        var client = ClientRequest(url: target)
-        client.method = request ?? (data == nil ? "GET" : "POST")
-        for line in header {
-            guard let colon = line.firstIndex(of: ":") else {
-                Terminal.error("gatehouse doctor: -H takes 'Name: value', got '\(line)'")
-                throw ExitCode(2)
-            }
-            let value = line[line.index(after: colon)...].drop { $0 == " " }
-            client.headers.append(Exchange.Header(String(line[..<colon]), String(value)))
+        do {
+            return try CurlArguments.parse(curlCommand.isEmpty ? curlWords : curlCommand)
+        } catch {
+            Terminal.error("gatehouse doctor: \(error)")
+            throw ExitCode(2)
         }
-        if let user {
-            let parts = user.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-            client.user = String(parts[0])
-            client.password = parts.count > 1 ? String(parts[1]) : ""
+    }
+
+    /// This command's own flags, spelled as curl words.
+    private var curlWords: [String] {
+        var words = ["--url", url ?? ""]
+        words += header.flatMap { ["-H", $0] }
+        for (flag, value) in [("-u", user), ("-X", request), ("-d", data), ("-b", cookie), ("--oauth2-bearer", bearer)] {
+            if let value { words += [flag, value] }
         }
-        client.body = data.map { Array($0.utf8) }
-        client.cookie = cookie
-        client.bearer = bearer
-        client.digest = digest
-        client.followRedirects = location
-        return client
+        if digest { words.append("--digest") }
+        if location { words.append("-L") }
+        return words
     }
 }
