@@ -71,10 +71,10 @@ struct Reloader: Service {
                 for await _ in await UnixSignalsSequence(trapping: .sighup) { await state.reload() }
             }
             group.addTask {
-                var lastModified = file.flatMap(Self.modified)
+                var lastModified = file.flatMap(FileStamp.modified)
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(2))
-                    guard let file, let modified = Self.modified(file), modified != lastModified else { continue }
+                    guard let file, let modified = FileStamp.modified(file), modified != lastModified else { continue }
                     lastModified = modified
                     await state.reload()
                 }
@@ -82,10 +82,6 @@ struct Reloader: Service {
             try? await gracefulShutdown()
             group.cancelAll()
         }
-    }
-
-    static func modified(_ path: String) -> Date? {
-        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
     }
 }
 

@@ -72,9 +72,9 @@ struct Htdigest: ParsableCommand {
             return password
         }
         if standardInput { return readLine(strippingNewline: true) ?? "" }
-        guard let first = getpass("New password: ").map({ String(cString: $0) }),
-            let second = getpass("Re-type new password: ").map({ String(cString: $0) })
-        else { throw ExitCode(1) }
+        guard let first = Terminal.askSecret("New password: "), let second = Terminal.askSecret("Re-type new password: ") else {
+            throw ExitCode(1)
+        }
         guard first == second else {
             Terminal.error("They don't match, sorry.")
             throw ExitCode(1)

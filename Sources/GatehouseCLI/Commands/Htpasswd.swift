@@ -99,16 +99,11 @@ private struct HtpasswdRun {
             }
             return line
         }
-        let first = prompt(confirm ? "New password: " : "Enter password: ")
-        if confirm, prompt("Re-type new password: ") != first {
+        let first = Terminal.askSecret(confirm ? "New password: " : "Enter password: ") ?? ""
+        if confirm, (Terminal.askSecret("Re-type new password: ") ?? "") != first {
             throw HtpasswdOptions.Failure(exit: .passwordMismatch, message: "htpasswd: password verification error")
         }
         return first
-    }
-
-    private func prompt(_ text: String) -> String {
-        guard let pointer = getpass(text) else { return "" }
-        return String(cString: pointer)
     }
 
     private func load() throws -> HtpasswdFile {

@@ -18,6 +18,11 @@ enum Terminal {
         }.joined()
     }
 
+    /// Asks for a secret on the terminal without echo (getpass(3)); nil when there is no terminal to ask on.
+    static func askSecret(_ prompt: String) -> String? {
+        getpass(prompt).map { String(cString: $0) }
+    }
+
     /// Writes a line to standard error.
     static func error(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))

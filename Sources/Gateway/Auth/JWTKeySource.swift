@@ -87,7 +87,7 @@ public final class JWTKeySource: Sendable {
     private static func modified(_ origin: Origin) -> Date? {
         switch origin {
         case .file(let path), .secretFile(let path):
-            return (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+            return FileStamp.modified(path)
         case .url:
             return nil
         }

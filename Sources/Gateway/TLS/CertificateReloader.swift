@@ -72,7 +72,7 @@ final class CertificateReloader: Sendable {
     }
 
     private static func stamp(_ paths: String...) -> [Date?] {
-        paths.map { (try? FileManager.default.attributesOfItem(atPath: $0))?[.modificationDate] as? Date }
+        paths.map(FileStamp.modified)
     }
 
     private static func load(certificate: String, key: String) throws -> Pair {
