@@ -44,5 +44,8 @@ public struct Diagnosis: Sendable {
         "the challenge (WWW-Authenticate present and well-formed)", "the scheme sent against the schemes offered",
         "redirects and whether they dropped the credential", "token format and times against the server's clock",
         "the Authorization header's shape", "caching of the 401", "proxy authentication", "rate limiting",
+        "whether the credential is accepted at a parent path of the same realm (401 meant as 403)",
+        "whether the header reaches the application", "cookies withheld or refused", "repeats, for instances that disagree",
+        "the https form of an http URL",
     ]
 }

@@ -1,6 +1,6 @@
 """Fixtures for the end-to-end tests: the real `gatehouse` binary, real Apache htpasswd/htdigest files, curl, and
 Python requests, all on 127.0.0.1. Each gateway gets its own folder, store and port."""
-import base64, hashlib, hmac, json, os, re, shutil, subprocess, tempfile, threading, time
+import base64, hashlib, hmac, json, os, re, shutil, socket, subprocess, tempfile, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -219,3 +219,24 @@ def gateway(files, upstream, jwks_url):
     gw = Gateway(files, config(upstream, jwks_url))
     yield gw
     gw.stop()
+
+
+def doctor(*args):
+    """`gatehouse doctor --json ARGS`: the report, with its exit status and wall time added."""
+    started = time.time()
+    result = subprocess.run([BINARY, "doctor", "--json", *args], capture_output=True, text=True, timeout=30)
+    report = json.loads(result.stdout)
+    report["_exit"] = result.returncode
+    report["_seconds"] = time.time() - started
+    return report
+
+
+def first_cause(report):
+    causes = [f for f in report["findings"] if f["severity"] == "cause"]
+    return causes[0]["id"] if causes else None
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -5,30 +5,10 @@ import json, os, shutil, socket, subprocess, tempfile, time
 import pytest
 import requests
 
-from conftest import BINARY, claims_for, jwt
+from conftest import BINARY, claims_for, doctor, first_cause, free_port, jwt
 
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def doctor(*args):
-    started = time.time()
-    result = subprocess.run([BINARY, "doctor", "--json", *args], capture_output=True, text=True, timeout=30)
-    report = json.loads(result.stdout)
-    report["_exit"] = result.returncode
-    report["_seconds"] = time.time() - started
-    return report
-
-
-def first_cause(report):
-    causes = [f for f in report["findings"] if f["severity"] == "cause"]
-    return causes[0]["id"] if causes else None
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

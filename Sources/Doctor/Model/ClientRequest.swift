@@ -16,8 +16,17 @@ public struct ClientRequest: Sendable, Hashable {
     public var digest = false
     /// `--oauth2-bearer`.
     public var bearer: String?
-    /// `-b`: a `Cookie` header value.
+    /// `-b name=value`: a `Cookie` header value, sent as given.
     public var cookie: String?
+    /// `-b FILE` and `-c FILE` turn on curl's cookie engine: the cookies read from the files, then those the
+    /// responses set along the chain. nil when neither was given.
+    public var cookieJar: CookieJar?
+    /// The `-b` cookie files, for reports.
+    public var cookieFiles: [String] = []
+    /// `-c FILE`: where the jar is written afterwards, as curl does.
+    public var cookieJarOutput: String?
+    /// `-x`/`--proxy`: an HTTP proxy every request goes through.
+    public var proxy: ProxySetting?
     /// `-L`.
     public var followRedirects = false
     /// `-k`.
@@ -36,7 +45,29 @@ public struct ClientRequest: Sendable, Hashable {
 
     /// Whether the user gave any credential at all.
     public var hasCredentials: Bool {
-        user != nil || bearer != nil || !authorizationValues.isEmpty || cookie != nil
+        user != nil || bearer != nil || !authorizationValues.isEmpty || cookie != nil || !(cookieJar?.cookies.isEmpty ?? true)
             || headers.contains { ["x-api-key", "api-key", "cookie"].contains($0.name.lowercased()) }
+    }
+}
+
+/// `-x [http://][user:password@]host[:port]` with `--proxy-user`/`-U user:password`: the proxy and the credentials
+/// for it, which go in `Proxy-Authorization` and only to the proxy.
+public struct ProxySetting: Sendable, Hashable {
+    public var host: String
+    public var port: Int
+    public var user: String?
+    public var password: String?
+
+    /// curl's forms: `host`, `host:port`, `http://host:port`, with optional `user:password@`; the port is 1080 when
+    /// absent, as in curl. Only HTTP proxies are taken.
+    public static func parse(_ text: String) throws -> ProxySetting {
+        let withScheme = text.contains("://") ? text : "http://" + text
+        guard let components = URLComponents(string: withScheme), let host = components.host, !host.isEmpty else {
+            throw CurlError("-x takes [http://][user:password@]host[:port], got '\(text)'")
+        }
+        guard components.scheme?.lowercased() == "http" else {
+            throw CurlError("the doctor speaks to HTTP proxies only, not \(components.scheme ?? "")://")
+        }
+        return ProxySetting(host: host, port: components.port ?? 1080, user: components.user?.removingPercentEncoding, password: components.password?.removingPercentEncoding)
     }
 }

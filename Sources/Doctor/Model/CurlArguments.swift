@@ -14,7 +14,7 @@ public enum CurlArguments {
     /// Flags of curl that take a value and shape the request.
     static let withValue: Set<String> = [
         "-u", "--user", "-H", "--header", "-X", "--request", "-d", "--data", "--data-raw", "--data-binary", "--data-ascii",
-        "-b", "--cookie", "--oauth2-bearer", "--url",
+        "-b", "--cookie", "-c", "--cookie-jar", "--oauth2-bearer", "--url", "-x", "--proxy", "-U", "--proxy-user",
     ]
 
     public static func parse(_ words: [String]) throws -> ClientRequest {
@@ -22,6 +22,7 @@ public enum CurlArguments {
         var url: URL?
         var request = ClientRequest(url: URL(string: "http://placeholder.invalid/")!)
         var explicitMethod: String?
+        var proxyUser: String?
         for (flag, value) in tokens {
             switch flag {
             case "-u", "--user":
@@ -34,7 +35,21 @@ public enum CurlArguments {
                 request.headers.append(Exchange.Header(String(line[..<colon]), String(line[line.index(after: colon)...].drop { $0 == " " })))
             case "-X", "--request": explicitMethod = value
             case "-d", "--data", "--data-raw", "--data-binary", "--data-ascii": request.body = Array((value ?? "").utf8)
-            case "-b", "--cookie": request.cookie = value
+            case "-b", "--cookie":
+                // curl: a value with `=` is cookies; anything else is a cookie file to read.
+                let text = value ?? ""
+                if text.contains("=") {
+                    request.cookie = request.cookie.map { $0 + "; " + text } ?? text
+                } else {
+                    let jar = try CookieJar.read(path: text)
+                    request.cookieJar = CookieJar(cookies: (request.cookieJar?.cookies ?? []) + jar.cookies)
+                    request.cookieFiles.append(text)
+                }
+            case "-c", "--cookie-jar":
+                request.cookieJarOutput = value
+                if request.cookieJar == nil { request.cookieJar = CookieJar() }
+            case "-x", "--proxy": request.proxy = try ProxySetting.parse(value ?? "")
+            case "-U", "--proxy-user": proxyUser = value
             case "--oauth2-bearer": request.bearer = value
             case "--digest": request.digest = true
             case "-L", "--location": request.followRedirects = true
@@ -47,6 +62,12 @@ public enum CurlArguments {
             throw CurlError("the curl command names no http:// or https:// URL")
         }
         request.url = url
+        if let proxyUser {
+            guard request.proxy != nil else { throw CurlError("--proxy-user needs -x/--proxy") }
+            let parts = proxyUser.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            request.proxy?.user = String(parts.first ?? "")
+            request.proxy?.password = parts.count > 1 ? String(parts[1]) : ""
+        }
         request.method = explicitMethod ?? (request.body == nil ? "GET" : "POST")
         return request
     }

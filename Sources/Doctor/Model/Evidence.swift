@@ -7,13 +7,20 @@ public struct Evidence: Sendable {
     public var request: ClientRequest
     /// The hops of the user's request, first to last.
     public var chain: [Exchange]
-    /// Extra requests: `without-credentials`, `digest`, `repeat`, `https`, `preflight`, `resend-after-redirect`.
+    /// Extra requests, by purpose (see ``ProbePlan``).
     public var probes: [Exchange]
+    /// With `-b FILE`/`-c FILE`: the jar after the chain, as curl would write it with `-c`.
+    public var cookieJar: CookieJar?
+    /// Cookies withheld from the request (expired, `Secure` over http) or set along the chain in a way a browser
+    /// refuses.
+    public var cookieProblems: [CookieProblem]
 
-    public init(request: ClientRequest, chain: [Exchange], probes: [Exchange]) {
+    public init(request: ClientRequest, chain: [Exchange], probes: [Exchange], cookieJar: CookieJar? = nil, cookieProblems: [CookieProblem] = []) {
         self.request = request
         self.chain = chain
         self.probes = probes
+        self.cookieJar = cookieJar
+        self.cookieProblems = cookieProblems
     }
 
     /// The last hop's response: what the user saw.
@@ -21,6 +28,7 @@ public struct Evidence: Sendable {
 
     public func probe(_ purpose: String) -> Exchange? { probes.first { $0.purpose == purpose } }
 
-    /// The `Authorization` the user's first request carried, if any.
-    public var sentAuthorization: String? { chain.first?.requestValues("Authorization").first }
+    /// The `Authorization` the user's request carried, if any: on the first hop, or on the hop that answered the
+    /// first challenge (`--digest`).
+    public var sentAuthorization: String? { chain.lazy.compactMap { $0.requestValues("Authorization").first }.first }
 }

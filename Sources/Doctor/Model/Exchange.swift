@@ -63,13 +63,24 @@ public struct Exchange: Sendable, Hashable {
     public var origin: String { Origin.of(url) }
 }
 
-/// RFC 9110 §5.6.7 dates (IMF-fixdate), the form servers send.
+/// RFC 9110 §5.6.7 dates (IMF-fixdate), the form servers send, and the looser forms of cookie `Expires`.
 enum HTTPDate {
     static func parse(_ text: String) -> Date? {
+        date(text, format: "EEE, dd MMM yyyy HH:mm:ss zzz")
+    }
+
+    /// Cookie `Expires` as servers write it: IMF-fixdate, the Netscape form with dashes (`Wed, 09-Jun-2027
+    /// 10:18:14 GMT`) and RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`).
+    static func parseCookieDate(_ text: String) -> Date? {
+        ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEE, dd-MMM-yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz"].lazy
+            .compactMap { date(text, format: $0) }.first
+    }
+
+    private static func date(_ text: String, format: String) -> Date? {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        formatter.dateFormat = format
         return formatter.date(from: text)
     }
 }

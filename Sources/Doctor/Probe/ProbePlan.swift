@@ -2,114 +2,225 @@ import Foundation
 import HTTPAuth
 
 /// The doctor's probing: the user's request as their client sends it, with redirects followed by hand, then only
-/// the probes that tell causes apart. At most 12 requests; a credential never goes to a host the user did not name.
+/// the probes that tell causes apart. At most ``maximumRequests`` requests; a credential never goes to a host the
+/// user did not name.
+///
+/// The probes, each sent only when it can change the diagnosis of a 401 (or 407):
+/// - `without-credentials`: the server's own challenge, and whether the credential changed anything at all;
+/// - `digest`: Digest computed from `-u` when the challenge offers it and the user sent Basic;
+/// - `resend-after-redirect`: the credential sent straight to a redirect target on the same host;
+/// - `parent`, `parent-without-credentials`: the credential at the nearest protected parent path in the same realm;
+///   accepted there, it is valid, and the 401 here is an authorization failure;
+/// - `https`: the `https` form of an `http` URL on the default port;
+/// - `preflight`: the browser's CORS preflight, with `--origin`;
+/// - `repeat` (twice, whatever the outcome): alternating outcomes of several instances behind one name.
+///
+/// A credential that is wrong reaches the server at most five times (request, digest, parent, two repeats), which
+/// stays under common lockout thresholds.
 public struct ProbePlan: Sendable {
     let probe: HTTPProbe
-    public static let maximumRequests = 12
+    public static let maximumRequests = 16
+    /// Repeats of the user's request, to catch instances that disagree.
+    static let repeats = 2
 
     public init(probe: HTTPProbe) {
         self.probe = probe
     }
 
     public func run(_ request: ClientRequest) async -> Evidence {
-        var chain = await userChain(request)
-        var probes: [Exchange] = []
-        if let origin = request.origin, let preflight = await preflight(request, origin: origin) {
-            probes.append(preflight)
+        var run = ProbeRun(probe: probe, request: request, remaining: Self.maximumRequests)
+        if let origin = request.origin { await run.preflight(origin: origin) }
+        await run.userChain()
+        if let final = run.chain.last, final.status == 401 || final.status == 407 {
+            if request.hasCredentials {
+                await run.send(purpose: "without-credentials", url: final.url, credentials: false)
+            }
+            await run.digestInsteadOfBasic(after: final)
+            await run.resendAfterRedirect()
+            await run.parentInSameRealm(after: final)
+            await run.https(after: final)
         }
-        guard let final = chain.last, final.status == 401 || final.status == 407 else {
-            return Evidence(request: request, chain: chain, probes: probes)
+        if let final = run.chain.last, final.status != nil {
+            for _ in 0..<Self.repeats { await run.repeatFinal(final) }
         }
-        if request.hasCredentials {
-            probes.append(await send(request, purpose: "without-credentials", url: final.url, credentials: false))
+        return Evidence(request: request, chain: run.chain, probes: run.probes, cookieJar: run.jar, cookieProblems: run.cookieProblems)
+    }
+}
+
+/// The state of one diagnosis while it probes: the requests left, the chain and probes so far, and the cookie jar
+/// as curl's cookie engine would fill it.
+struct ProbeRun {
+    let probe: HTTPProbe
+    let request: ClientRequest
+    var remaining: Int
+    var chain: [Exchange] = []
+    var probes: [Exchange] = []
+    var jar: CookieJar?
+    var cookieProblems: [CookieProblem] = []
+
+    init(probe: HTTPProbe, request: ClientRequest, remaining: Int) {
+        self.probe = probe
+        self.request = request
+        self.remaining = remaining
+        self.jar = request.cookieJar
+        if let jar {
+            let source = request.cookieFiles.first ?? "the cookie file"
+            cookieProblems = jar.match(request.url, now: Date(), source: source).withheld
         }
-        let challenges = (try? Challenge.parseList(final.responseValues("WWW-Authenticate"))) ?? []
-        if let user = request.user, let password = request.password, !request.digest,
-            let challenge = DigestChallenge.preferred(among: challenges)
-        {
-            probes.append(await digestProbe(request, url: final.url, challenge: challenge, user: user, password: password))
-        }
-        if let resend = await resendAfterRedirect(request, chain: chain) { probes.append(resend) }
-        probes.append(await send(request, purpose: "repeat", url: request.url, credentials: true))
-        chain = Array(chain.prefix(Self.maximumRequests))
-        return Evidence(request: request, chain: chain, probes: probes)
     }
 
     /// The request and its redirects, as curl does it: credentials from `-u`, `--oauth2-bearer` and `-H
-    /// Authorization` only while the origin stays the same (curl ≥ 7.58 and browsers drop them on another origin).
-    private func userChain(_ request: ClientRequest) async -> [Exchange] {
-        var chain: [Exchange] = []
+    /// Authorization` only while the origin stays the same (curl ≥ 7.58 and browsers drop them on another origin);
+    /// cookies from the jar by their own domain and path. At most 10 hops.
+    mutating func userChain() async {
         var url = request.url
         var method = request.method
         var body = request.body
         let firstOrigin = Origin.of(request.url)
         for _ in 0..<10 {
             let sameOrigin = Origin.of(url) == firstOrigin
-            var exchange = await send(request, purpose: chain.isEmpty ? "request" : "redirect", url: url, method: method, body: body, credentials: sameOrigin)
-            if request.digest, sameOrigin, exchange.status == 401, let user = request.user, let password = request.password,
-                let challenge = DigestChallenge.preferred(among: (try? Challenge.parseList(exchange.responseValues("WWW-Authenticate"))) ?? [])
-            {
+            guard var exchange = await exchange(purpose: chain.isEmpty ? "request" : "redirect", url: url, method: method, body: body, credentials: sameOrigin)
+            else { return }
+            if request.digest, sameOrigin, exchange.status == 401, let challenge = digestChallenge(of: exchange) {
                 chain.append(exchange)
-                exchange = await digestProbe(request, url: url, challenge: challenge, user: user, password: password, purpose: "request")
+                guard let answered = await digest(url: url, challenge: challenge, purpose: "request") else { return }
+                exchange = answered
             }
             chain.append(exchange)
             guard request.followRedirects, let status = exchange.status, [301, 302, 303, 307, 308].contains(status),
                 let location = exchange.responseValues("Location").first, let next = URL(string: location, relativeTo: url)?.absoluteURL
-            else { break }
+            else { return }
             if status == 303 || ((status == 301 || status == 302) && method == "POST") {
                 method = "GET"
                 body = nil
             }
             url = next
         }
-        return chain
     }
 
-    private func preflight(_ request: ClientRequest, origin: String) async -> Exchange? {
+    mutating func preflight(origin: String) async {
         let custom = request.headers.map { $0.name.lowercased() }.filter { !["accept", "accept-language", "content-language"].contains($0) }
         let names = Set(custom + (request.user != nil || request.bearer != nil ? ["authorization"] : []))
-        guard !names.isEmpty || !["GET", "HEAD", "POST"].contains(request.method) else { return nil }
+        guard !names.isEmpty || !["GET", "HEAD", "POST"].contains(request.method) else { return }
         let headers = [
             Exchange.Header("Origin", origin), Exchange.Header("Access-Control-Request-Method", request.method),
             Exchange.Header("Access-Control-Request-Headers", names.sorted().joined(separator: ",")),
         ]
-        return await probe.send(purpose: "preflight", method: "OPTIONS", url: request.url, headers: headers, body: nil)
+        await record(purpose: "preflight", method: "OPTIONS", url: request.url, headers: headers, body: nil)
+    }
+
+    /// `-u` sent as Basic where the challenge offers Digest: the same user and password with Digest.
+    mutating func digestInsteadOfBasic(after final: Exchange) async {
+        guard request.user != nil, !request.digest, let challenge = digestChallenge(of: final),
+            let exchange = await digest(url: final.url, challenge: challenge, purpose: "digest")
+        else { return }
+        probes.append(exchange)
     }
 
     /// After a redirect to another port or scheme of the same host dropped the credential, the same credential sent
     /// straight to the target: if that works, the redirect is the cause. Never done for another host.
-    private func resendAfterRedirect(_ request: ClientRequest, chain: [Exchange]) async -> Exchange? {
+    mutating func resendAfterRedirect() async {
         guard let final = chain.last, chain.count > 1, request.hasCredentials,
             final.url.host?.lowercased() == request.url.host?.lowercased(), Origin.of(final.url) != Origin.of(request.url)
-        else { return nil }
-        return await send(request, purpose: "resend-after-redirect", url: final.url, credentials: true)
+        else { return }
+        await send(purpose: "resend-after-redirect", url: final.url, credentials: true)
     }
 
-    private func digestProbe(
-        _ request: ClientRequest, url: URL, challenge: DigestChallenge, user: String, password: String, purpose: String = "digest"
-    ) async -> Exchange {
-        let target = Origin.target(of: url)
-        var headers = baseHeaders(request, credentials: false)
-        if let response = try? DigestClient.respond(
-            to: challenge, username: user, password: password, method: request.method, uri: target, body: request.body ?? [],
-            cnonce: String(UInt64.random(in: .min ... .max), radix: 16)),
+    /// The credential at the nearest parent paths (two at most): accepted at a parent that refuses a request without
+    /// it, the credential is valid there, and the rule `forbidden-sent-as-401` compares the realms. A parent that
+    /// refuses the credential too, or answers without asking for one, ends or continues the walk.
+    mutating func parentInSameRealm(after final: Exchange) async {
+        guard final.status == 401, request.hasCredentials else { return }
+        if let digest = probes.first(where: { $0.purpose == "digest" }), (digest.status ?? 0) < 400 { return }
+        for parent in Self.parents(of: final.url).prefix(2) {
+            let accepted: Exchange?
+            if request.digest, let challenge = digestChallenge(of: final) {
+                accepted = await digest(url: parent, challenge: challenge, purpose: "parent")
+                if let accepted { probes.append(accepted) }
+            } else {
+                accepted = await send(purpose: "parent", url: parent, credentials: true)
+            }
+            guard let status = accepted?.status, status != 401, status != 407, status < 500 else { return }
+            guard let bare = await send(purpose: "parent-without-credentials", url: parent, credentials: false), bare.status != 401 else { return }
+        }
+    }
+
+    /// The `https` form of an `http` URL on the default port (another port would be another service), with the
+    /// credential: the same host, over a safer channel.
+    mutating func https(after final: Exchange) async {
+        guard request.url.scheme?.lowercased() == "http", request.url.port == nil || request.url.port == 80,
+            var components = URLComponents(url: request.url, resolvingAgainstBaseURL: true)
+        else { return }
+        components.scheme = "https"
+        components.port = nil
+        guard let url = components.url else { return }
+        await send(purpose: "https", url: url, credentials: true)
+    }
+
+    /// The last hop again, as the user's client sends it (credentials only if it is on the first origin; a Digest
+    /// handshake answered afresh, since a nonce count must not repeat).
+    mutating func repeatFinal(_ final: Exchange) async {
+        let credentials = Origin.of(final.url) == Origin.of(request.url)
+        guard let first = await exchange(purpose: "repeat", url: final.url, method: final.method, body: request.body, credentials: credentials) else { return }
+        if request.digest, credentials, first.status == 401, let challenge = digestChallenge(of: first),
+            let answered = await digest(url: final.url, challenge: challenge, purpose: "repeat")
+        {
+            probes.append(answered)
+        } else {
+            probes.append(first)
+        }
+    }
+
+    /// Sends a probe (not a hop of the user's chain) and keeps it.
+    @discardableResult
+    mutating func send(purpose: String, url: URL, credentials: Bool) async -> Exchange? {
+        guard let exchange = await exchange(purpose: purpose, url: url, method: request.method, body: request.body, credentials: credentials) else { return nil }
+        probes.append(exchange)
+        return exchange
+    }
+
+    /// One request with the user's headers, with or without their credentials; `nil` once the budget is spent.
+    private mutating func exchange(purpose: String, url: URL, method: String, body: [UInt8]?, credentials: Bool) async -> Exchange? {
+        await sendCounted(purpose: purpose, method: method, url: url, headers: headers(for: url, credentials: credentials), body: body)
+    }
+
+    private mutating func record(purpose: String, method: String, url: URL, headers: [Exchange.Header], body: [UInt8]?) async {
+        if let exchange = await sendCounted(purpose: purpose, method: method, url: url, headers: headers, body: body) { probes.append(exchange) }
+    }
+
+    /// The only way out to the network: counts against the budget, and feeds `Set-Cookie` to the jar as curl does.
+    private mutating func sendCounted(purpose: String, method: String, url: URL, headers: [Exchange.Header], body: [UInt8]?) async -> Exchange? {
+        guard remaining > 0 else { return nil }
+        remaining -= 1
+        let exchange = await probe.send(purpose: purpose, method: method, url: url, headers: headers, body: body)
+        if jar != nil, ["request", "redirect"].contains(purpose) {
+            for value in exchange.responseValues("Set-Cookie") {
+                if let problem = jar?.receive(value, from: url, now: Date()) { cookieProblems.append(problem) }
+            }
+        }
+        return exchange
+    }
+
+    private mutating func digest(url: URL, challenge: DigestChallenge, purpose: String) async -> Exchange? {
+        var headers = headers(for: url, credentials: false)
+        if let user = request.user, let password = request.password,
+            let response = try? DigestClient.respond(
+                to: challenge, username: user, password: password, method: request.method, uri: Origin.target(of: url), body: request.body ?? [],
+                cnonce: String(UInt64.random(in: .min ... .max), radix: 16)),
             let value = try? response.credentials.serialized()
         {
             headers.append(Exchange.Header("Authorization", value))
         }
-        return await probe.send(purpose: purpose, method: request.method, url: url, headers: headers, body: request.body)
+        return await sendCounted(purpose: purpose, method: request.method, url: url, headers: headers, body: request.body)
     }
 
-    private func send(
-        _ request: ClientRequest, purpose: String, url: URL, method: String? = nil, body: [UInt8]?? = nil, credentials: Bool
-    ) async -> Exchange {
-        await probe.send(
-            purpose: purpose, method: method ?? request.method, url: url, headers: baseHeaders(request, credentials: credentials),
-            body: body ?? request.body)
+    private func digestChallenge(of exchange: Exchange) -> DigestChallenge? {
+        DigestChallenge.preferred(among: (try? Challenge.parseList(exchange.responseValues("WWW-Authenticate"))) ?? [])
     }
 
-    /// The user's headers, with or without their credentials. `-u` is sent as Basic unless `--digest` was given.
-    private func baseHeaders(_ request: ClientRequest, credentials: Bool) -> [Exchange.Header] {
+    /// The user's headers, with or without their credentials. `-u` is sent as Basic unless `--digest` was given;
+    /// cookies from the jar go by their own domain, path and `Secure`.
+    private func headers(for url: URL, credentials: Bool) -> [Exchange.Header] {
         var headers = request.headers.filter { credentials || !["authorization", "cookie"].contains($0.name.lowercased()) }
         guard credentials else { return headers }
         if let user = request.user, !request.digest, request.authorizationValues.isEmpty {
@@ -119,7 +230,24 @@ public struct ProbePlan: Sendable {
         if let bearer = request.bearer, request.authorizationValues.isEmpty {
             headers.append(Exchange.Header("Authorization", "Bearer " + bearer))
         }
-        if let cookie = request.cookie { headers.append(Exchange.Header("Cookie", cookie)) }
+        let jarCookies = jar?.match(url, now: Date(), source: "").sent.map { "\($0.name)=\($0.value)" } ?? []
+        let cookies = [request.cookie].compactMap { $0 } + jarCookies
+        if !cookies.isEmpty { headers.append(Exchange.Header("Cookie", cookies.joined(separator: "; "))) }
         return headers
+    }
+
+    /// The parent paths of a URL, nearest first: `/a/b/c` gives `/a/b/`, `/a/`, `/`; the query is dropped.
+    static func parents(of url: URL) -> [URL] {
+        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: true) else { return [] }
+        components.percentEncodedQuery = nil
+        var path = components.percentEncodedPath
+        if path.hasSuffix("/") { path.removeLast() }
+        var result: [URL] = []
+        while let slash = path.lastIndex(of: "/") {
+            path = String(path[..<slash])
+            components.percentEncodedPath = path + "/"
+            if let parent = components.url { result.append(parent) }
+        }
+        return result
     }
 }

@@ -11,6 +11,7 @@ enum CredentialsRejected: DoctorRule {
         guard offered.contains(sent) else { return nil }
         if evidence.challenges.contains(where: { $0.scheme.rawName.lowercased() == "digest" && $0[parameter: "stale"]?.lowercased() == "true" }) { return nil }
         if let digest = evidence.probe("digest"), (digest.status ?? 0) < 300 { return nil }
+        if evidence.credentialAcceptedInSameRealm != nil { return nil }
         let requestID = evidence.final?.responseValues("X-Request-Id").first
         return Finding(
             id: "credentials-rejected", severity: .cause, confidence: 75, title: "The server refused the user name or password",

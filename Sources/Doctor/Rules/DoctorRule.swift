@@ -13,7 +13,8 @@ public enum DoctorRules {
         ProxyAuthenticationRequired.self, MissingWWWAuthenticate.self, InvalidChallengeSyntax.self, Cached401.self,
         RedirectDroppedCredentials.self, NoCredentialsSent.self, SchemeMismatch.self, TokenTimes.self, TokenMalformed.self,
         TokenAudienceMismatch.self, BearerHeaderMalformed.self, CredentialsRejected.self, DigestStaleNonce.self,
-        RateLimited.self, BasicOverHTTP.self, CORSPreflightUnauthorized.self,
+        RateLimited.self, BasicOverHTTP.self, CORSPreflightUnauthorized.self, ForbiddenSentAs401.self,
+        AuthorizationNotPassedToApp.self, CookieBlocked.self, InconsistentAcrossInstances.self,
     ]
 }
 
@@ -32,4 +33,34 @@ extension Evidence {
     }
 
     var isUnauthorized: Bool { final?.status == 401 }
+}
+
+extension Exchange {
+    /// The challenges of this response; empty when there are none or they do not parse.
+    var challenges: [Challenge] { (try? Challenge.parseList(responseValues("WWW-Authenticate"))) ?? [] }
+
+    /// The protection spaces the response names: scheme and realm (RFC 9110 §11.5), lowercased scheme.
+    var protectionSpaces: Set<String> {
+        Set(challenges.map { "\($0.scheme.rawName.lowercased()) realm=\($0[parameter: "realm"] ?? "")" })
+    }
+
+    /// The body's first bytes as lowercased text, for the phrases servers put in their refusals.
+    var bodyText: String { String(decoding: bodyPrefix, as: UTF8.self).lowercased() }
+}
+
+extension Evidence {
+    /// A parent path that accepted the credential while refusing a request without it, in the same protection space
+    /// as the 401: the credential is valid there (probes `parent` and `parent-without-credentials`).
+    var credentialAcceptedInSameRealm: (accepted: Exchange, refusedWithout: Exchange)? {
+        guard let final else { return nil }
+        let spaces = final.protectionSpaces.union(probe("without-credentials")?.protectionSpaces ?? [])
+        for accepted in probes where accepted.purpose == "parent" {
+            guard let status = accepted.status, status != 401, status != 407, status < 500,
+                let bare = probes.first(where: { $0.purpose == "parent-without-credentials" && $0.url == accepted.url }),
+                bare.status == 401, !bare.protectionSpaces.isDisjoint(with: spaces)
+            else { continue }
+            return (accepted, bare)
+        }
+        return nil
+    }
 }

@@ -10,7 +10,9 @@ enum ProxyAuthenticationRequired: DoctorRule {
         return Finding(
             id: "proxy-authentication-required", severity: .cause, confidence: 95, title: "A proxy, not the server, asks for credentials",
             explanation: "The response is 407 Proxy Authentication Required: an HTTP proxy between you and the server wants its own credentials.",
-            fix: "Give the proxy's credentials (curl --proxy-user USER:PASS), or bypass the proxy for this host (NO_PROXY).",
+            fix: evidence.request.proxy?.user == nil
+                ? "Give the proxy's credentials (curl --proxy-user USER:PASS), or bypass the proxy for this host (NO_PROXY)."
+                : "The proxy refused the credentials given with --proxy-user: check them with whoever runs the proxy, or bypass it for this host (NO_PROXY).",
             evidence: ["status 407"] + final.responseValues("Proxy-Authenticate").map { "Proxy-Authenticate: \($0)" })
     }
 }

@@ -10,8 +10,8 @@ struct DoctorCommand: AsyncParsableCommand {
         discussion: """
             Sends the request as curl would (redirects followed by hand with -L), then only the probes that tell causes \
             apart: without credentials, with the scheme the challenge offers, the credential straight to a redirect target \
-            on the same host, a browser's preflight (--origin), a repeat. At most 12 requests; a credential never goes to a \
-            host you did not name. Exit status: 0 authorized and no cause; 1 a cause or a refusal; 2 unusable input.
+            on the same host, the same credential at a parent path of the realm, the https form of an http URL, a browser's \
+            preflight (--origin), two repeats. At most 16 requests; a credential never goes to a host you did not name. Exit status: 0 authorized and no cause; 1 a cause or a refusal; 2 unusable input.
             """)
 
     @Argument(help: "The URL.")
@@ -26,8 +26,14 @@ struct DoctorCommand: AsyncParsableCommand {
     var request: String?
     @Option(name: [.customShort("d"), .customLong("data")], help: "A request body.")
     var data: String?
-    @Option(name: [.customShort("b"), .customLong("cookie")], help: "A Cookie header value.")
-    var cookie: String?
+    @Option(name: [.customShort("b"), .customLong("cookie")], help: "Cookies ('name=value; …'), or a Netscape cookie file to read (repeatable).")
+    var cookie: [String] = []
+    @Option(name: [.customShort("c"), .customLong("cookie-jar")], help: "Write the cookies afterwards to this Netscape cookie file, as curl does.")
+    var cookieJar: String?
+    @Option(name: [.customShort("x"), .customLong("proxy")], help: "[http://][USER:PASSWORD@]HOST[:PORT]: send every request through this HTTP proxy.")
+    var proxy: String?
+    @Option(name: [.customShort("U"), .customLong("proxy-user")], help: "USER:PASSWORD for the proxy (Proxy-Authorization, to the proxy only).")
+    var proxyUser: String?
     @Option(name: .customLong("oauth2-bearer"), help: "A bearer token.")
     var bearer: String?
     @Flag(name: .customLong("digest"), help: "Send -u with Digest.")
@@ -47,9 +53,16 @@ struct DoctorCommand: AsyncParsableCommand {
         var client = try clientRequest()
         if let origin { client.origin = origin }
         if insecure { client.insecure = true }
-        let probe = HTTPProbe(insecure: client.insecure)
+        let probe = HTTPProbe(insecure: client.insecure, proxy: client.proxy)
         let evidence = await ProbePlan(probe: probe).run(client)
         await probe.shutdown()
+        if let path = client.cookieJarOutput, let jar = evidence.cookieJar {
+            do {
+                try jar.netscapeText.write(toFile: path, atomically: true, encoding: .utf8)
+            } catch {
+                Terminal.error("gatehouse doctor: cannot write the cookie jar \(path): \(error.localizedDescription)")
+            }
+        }
         let diagnosis = Diagnosis(evidence: evidence)
         if json {
             print(DoctorReport.json(diagnosis))
@@ -80,7 +93,9 @@ struct DoctorCommand: AsyncParsableCommand {
     private var curlWords: [String] {
         var words = ["--url", url ?? ""]
         words += header.flatMap { ["-H", $0] }
-        for (flag, value) in [("-u", user), ("-X", request), ("-d", data), ("-b", cookie), ("--oauth2-bearer", bearer)] {
+        words += cookie.flatMap { ["-b", $0] }
+        let valued = [("-u", user), ("-X", request), ("-d", data), ("-c", cookieJar), ("-x", proxy), ("-U", proxyUser), ("--oauth2-bearer", bearer)]
+        for (flag, value) in valued {
             if let value { words += [flag, value] }
         }
         if digest { words.append("--digest") }

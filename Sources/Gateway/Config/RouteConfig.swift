@@ -21,6 +21,9 @@ extension GatewayConfig {
         public var digestUsers: String?
         /// Digest algorithms offered, strongest first.
         public var digestAlgorithms: [String] = ["SHA-256", "MD5"]
+        /// How long a Digest nonce stays valid, in seconds; after that the client gets `stale=true` (Apache's
+        /// `AuthDigestNonceLifetime`, 300 s by default there too).
+        public var digestNonceLifetime: TimeInterval = 300
         /// Apache group file (`group: user user`).
         public var groups: String?
         public var require = Requirement()

@@ -32,6 +32,10 @@ enum RouteLoader {
                 return name
             }
         }
+        if let lifetime = try node.optional("digest_nonce_lifetime") {
+            route.digestNonceLifetime = try lifetime.duration()
+            guard route.digestNonceLifetime > 0 else { throw lifetime.error("a nonce lifetime must be longer than 0s") }
+        }
         if let groups = try node.optional("groups") { route.groups = try readableFile(groups, base: base) }
         if let require = try node.optional("require") { route.require = try requirement(require) }
         if let jwt = try node.optional("jwt") { route.jwt = try Self.jwt(jwt, base: base) }

@@ -31,7 +31,7 @@ struct RouteBuilder {
                     let users = try ReloadingFile(path: route.digestUsers ?? "", parse: { try HtdigestFile(path: $0) })
                     let verifier = DigestVerifier(
                         realm: realm, algorithms: route.digestAlgorithms.compactMap { DigestAlgorithm(name: $0) }, qop: [.auth, .authInt],
-                        nonces: DigestNonces(key: nonceKey), counter: nonceCounter, opaque: opaque)
+                        nonces: DigestNonces(key: nonceKey, lifetime: route.digestNonceLifetime), counter: nonceCounter, opaque: opaque)
                     authenticators.append(DigestAuthenticator(verifier: verifier, users: users))
                 case .bearer:
                     guard let jwt = route.jwt else { continue }
