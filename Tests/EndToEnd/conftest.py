@@ -181,6 +181,10 @@ routes:
   - path: /digest/
     schemes: [digest]
     digest_users: users.htdigest
+  - path: /stale/
+    schemes: [digest]
+    digest_users: users.htdigest
+    digest_nonce_lifetime: 1s
   - path: /apache-digest/
     schemes: [digest]
     digest_users: apache.htdigest
@@ -212,6 +216,24 @@ routes:
   - path: /
     public: true
 """
+
+
+class PrivateGateway:
+    """A gateway of its own, in a copy of the shared files, for tests that change its state (lockouts, bans)."""
+
+    def __init__(self, files, config_text):
+        self.folder = tempfile.mkdtemp(prefix="gatehouse-private-")
+        for name in ("users.htpasswd", "users.htdigest", "apache.htdigest", "jwks.json"):
+            shutil.copy(os.path.join(files, name), self.folder)
+        self.config_text = config_text
+
+    def __enter__(self):
+        self.gateway = Gateway(self.folder, self.config_text)
+        return self.gateway
+
+    def __exit__(self, *exc):
+        self.gateway.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

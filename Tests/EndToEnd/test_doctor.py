@@ -1,11 +1,12 @@
-"""`gatehouse doctor URL` against real servers started here: nginx and the Gatehouse gateway. The first finding
+"""`gatehouse doctor URL` against real servers started here: nginx and the Gatehouse gateway (Apache and a Python
+JWT application have their own files). The first finding
 must carry the cause id of CAUSES.md; a working set-up must give no cause and exit 0."""
-import json, os, shutil, socket, subprocess, tempfile, time
+import hashlib, json, os, re, shutil, socket, subprocess, tempfile, time
 
 import pytest
 import requests
 
-from conftest import BINARY, claims_for, doctor, first_cause, free_port, jwt
+from conftest import BINARY, PrivateGateway, claims_for, config, doctor, first_cause, free_port, jwt
 
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -145,3 +146,35 @@ def test_unreachable_and_silent_servers_end_in_time():
     closed = free_port()
     report = doctor(f"http://127.0.0.1:{closed}/")
     assert report["outcome"] == "error" and "refused" in report["exchanges"][0]["error"]
+
+
+def digest_authorization(response, user, password, method, uri):
+    """The Digest response (RFC 7616 §3.4) to the MD5 challenge of `response`, computed here, not by the doctor."""
+    challenges = response.raw.headers.getlist("WWW-Authenticate")
+    md5 = next(c for c in challenges if "algorithm=MD5" in c)
+    params = {k: v1 or v2 for k, v1, v2 in re.findall(r'(\w+)=(?:"([^"]*)"|([^,\s]+))', md5)}
+    ha1 = hashlib.md5(f"{user}:{params['realm']}:{password}".encode()).hexdigest()
+    ha2 = hashlib.md5(f"{method}:{uri}".encode()).hexdigest()
+    cnonce, nc = "0a4f113b", "00000001"
+    answer = hashlib.md5(f"{ha1}:{params['nonce']}:{nc}:{cnonce}:auth:{ha2}".encode()).hexdigest()
+    return (f'Digest username="{user}", realm="{params["realm"]}", nonce="{params["nonce"]}", uri="{uri}", '
+            f'algorithm=MD5, response="{answer}", qop=auth, nc={nc}, cnonce="{cnonce}", opaque="{params["opaque"]}"')
+
+
+def test_gateway_stale_nonce(gateway):
+    challenge = requests.get(gateway.url + "/stale/")
+    header = digest_authorization(challenge, "alice", "alice-pw", "GET", "/stale/")
+    time.sleep(1.5)  # the route's digest_nonce_lifetime is 1s
+    report = doctor("-H", "Authorization: " + header, gateway.url + "/stale/")
+    assert first_cause(report) == "digest-stale-nonce"
+    working = doctor("--digest", "-u", "alice:alice-pw", gateway.url + "/stale/")
+    assert working["outcome"] == "authorized" and first_cause(working) is None
+
+
+def test_gateway_lockout(files, upstream, jwks_url):
+    with PrivateGateway(files, config(upstream, jwks_url, lockout="{ failures: 3, window: 10m, ban: 10m }")) as locked:
+        for attempt in range(3):
+            requests.get(locked.url + "/basic/", auth=("alice", f"guess-{attempt}"))
+        report = doctor("-u", "alice:alice-pw", locked.url + "/basic/")
+        assert report["outcome"] == "rate-limited"
+        assert first_cause(report) == "rate-limited"

@@ -32,7 +32,7 @@ print(json.dumps(body))
 
 def apache_config(folder, main, proxy):
     modules = ["mpm_event", "authn_core", "authn_file", "authz_core", "authz_user", "auth_basic", "auth_digest",
-               "cgid", "alias", "dir", "mime", "proxy", "proxy_http"]
+               "cgid", "alias", "dir", "proxy", "proxy_http"]
     loads = "\n".join(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in modules)
     return f"""
 ServerRoot {folder}
@@ -48,7 +48,6 @@ Group www-data
 ErrorLog {folder}/error.log
 LogLevel info
 ScriptSock {folder}/cgid.sock
-TypesConfig /etc/mime.types
 DocumentRoot {folder}/www
 DirectoryIndex index.html
 <Directory {folder}/www>

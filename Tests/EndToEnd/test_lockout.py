@@ -1,18 +1,12 @@
 """Lockout: 1,000 wrong passwords from one address are stopped after the configured count, and the ban holds
 after a restart."""
-import os, shutil, tempfile
-
 import requests
 
-from conftest import Gateway, config
+from conftest import PrivateGateway, config
 
 
 def test_ban_after_failures_survives_restart(files, upstream, jwks_url):
-    folder = tempfile.mkdtemp(prefix="gatehouse-lockout-")
-    for name in ("users.htpasswd", "users.htdigest", "apache.htdigest", "jwks.json"):
-        shutil.copy(os.path.join(files, name), folder)
-    gateway = Gateway(folder, config(upstream, jwks_url, lockout="{ failures: 5, window: 10m, ban: 10m }"))
-    try:
+    with PrivateGateway(files, config(upstream, jwks_url, lockout="{ failures: 5, window: 10m, ban: 10m }")) as gateway:
         session = requests.Session()
         statuses = [session.get(gateway.url + "/basic/", auth=("alice", f"guess-{i}")).status_code for i in range(1000)]
         assert statuses[:5] == [401] * 5
@@ -25,6 +19,3 @@ def test_ban_after_failures_survives_restart(files, upstream, jwks_url):
         gateway.start()
         again = requests.get(gateway.url + "/basic/", auth=("alice", "alice-pw"))
         assert again.status_code == 429, "the ban is in the store and survives a restart"
-    finally:
-        gateway.stop()
-        shutil.rmtree(folder, ignore_errors=True)

@@ -6,12 +6,15 @@ import HTTPAuth
 /// met (`AuthzSendForbiddenOnFailure Off`), so the browser asks for the password again and again.
 ///
 /// Proved by the `parent` probe (the same credential accepted at a parent path in the same realm), or said by the
-/// server itself: Bearer `error="insufficient_scope"` on a 401, or a body that talks about permission.
+/// server itself: Bearer `error="insufficient_scope"` on a 401, or a body that talks about permission. A challenge
+/// with `error="invalid_token"` rules it out: the token itself is refused there.
 enum ForbiddenSentAs401: DoctorRule {
     static let permissionPhrases = ["permission", "not permitted", "not allowed", "forbidden", "insufficient", "access denied", "privilege"]
 
     static func evaluate(_ evidence: Evidence) -> Finding? {
         guard evidence.isUnauthorized, let final = evidence.final, evidence.request.hasCredentials else { return nil }
+        // `invalid_token` says the token itself is refused here (RFC 6750 §3.1), whatever a parent path accepts.
+        if final.challenges.contains(where: { $0[parameter: "error"] == "invalid_token" }) { return nil }
         var facts: [String] = []
         var confidence = 0
         if let proof = evidence.credentialAcceptedInSameRealm {
