@@ -39,6 +39,13 @@ public struct Diagnosis: Sendable {
         }
     }
 
+    /// The one line a report opens with when no cause was found.
+    public var summaryWithoutCause: String {
+        if outcome == "authorized" { return "No cause found: the request is authorized." }
+        if outcome == "error" { return "No HTTP response: \(evidence.final?.error ?? "the request could not be sent")." }
+        return "No known cause matched."
+    }
+
     /// What the doctor checked, for the "nothing wrong" report.
     public static let checks = [
         "the challenge (WWW-Authenticate present and well-formed)", "the scheme sent against the schemes offered",

@@ -109,15 +109,16 @@ public final class HTTPProbe: Sendable {
         }
     }
 
+    /// Why no response came, in words; the parser's own message for a response that is not HTTP.
     static func describe(_ error: any Error) -> String {
+        if let parser = error as? HTTPParserError {
+            if case .headerOverflow = parser { return "the response's header section is too large (over 80 KiB)" }
+            return "the response is not valid HTTP/1.1 (\(parser))"
+        }
         let text = "\(error)"
         if text.contains("deadlineExceeded") || text.contains("readTimeout") { return "no response within the time limit" }
         if text.contains("connectTimeout") { return "the connection could not be made within 2 s" }
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "the connection was refused" }
-        if text.contains("headerOverflow") || text.contains("HPE_HEADER_OVERFLOW") { return "the response's header section is too large (over 80 KiB)" }
-        if text.contains("HTTPParserError") || text.contains("invalidHeaderToken") || text.contains("invalidStatus") {
-            return "the response is not valid HTTP/1.1 (\(text))"
-        }
         return text
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import HTTPAuth
 
 /// The doctor's probing: the user's request as their client sends it, with redirects followed by hand, then only
-/// the probes that tell causes apart. At most ``maximumRequests`` requests; a credential never goes to a host the
-/// user did not name.
+/// the probes that tell causes apart. At most ``maximumRequests`` requests, none started after ``timeBudget``; a
+/// credential never goes to a host the user did not name.
 ///
 /// The probes, each sent only when it can change the diagnosis of a 401 (or 407):
 /// - `without-credentials`: the server's own challenge, and whether the credential changed anything at all;
@@ -20,6 +20,9 @@ import HTTPAuth
 public struct ProbePlan: Sendable {
     let probe: HTTPProbe
     public static let maximumRequests = 16
+    /// No request starts after this much time: a slow or trickling server cannot stretch the diagnosis beyond it
+    /// (plus one request's own timeout).
+    public static let timeBudget: Duration = .seconds(6)
     /// Repeats of the user's request, to catch instances that disagree.
     static let repeats = 2
 
@@ -28,7 +31,7 @@ public struct ProbePlan: Sendable {
     }
 
     public func run(_ request: ClientRequest) async -> Evidence {
-        var run = ProbeRun(probe: probe, request: request, remaining: Self.maximumRequests)
+        var run = ProbeRun(probe: probe, request: request, remaining: Self.maximumRequests, deadline: .now + Self.timeBudget)
         if let origin = request.origin { await run.preflight(origin: origin) }
         await run.userChain()
         if let final = run.chain.last, final.status == 401 || final.status == 407 {
@@ -53,15 +56,17 @@ struct ProbeRun {
     let probe: HTTPProbe
     let request: ClientRequest
     var remaining: Int
+    let deadline: ContinuousClock.Instant
     var chain: [Exchange] = []
     var probes: [Exchange] = []
     var jar: CookieJar?
     var cookieProblems: [CookieProblem] = []
 
-    init(probe: HTTPProbe, request: ClientRequest, remaining: Int) {
+    init(probe: HTTPProbe, request: ClientRequest, remaining: Int, deadline: ContinuousClock.Instant) {
         self.probe = probe
         self.request = request
         self.remaining = remaining
+        self.deadline = deadline
         self.jar = request.cookieJar
         if let jar {
             let source = request.cookieFiles.first ?? "the cookie file"
@@ -190,7 +195,7 @@ struct ProbeRun {
 
     /// The only way out to the network: counts against the budget, and feeds `Set-Cookie` to the jar as curl does.
     private mutating func sendCounted(purpose: String, method: String, url: URL, headers: [Exchange.Header], body: [UInt8]?) async -> Exchange? {
-        guard remaining > 0 else { return nil }
+        guard remaining > 0, ContinuousClock.now < deadline else { return nil }
         remaining -= 1
         let exchange = await probe.send(purpose: purpose, method: method, url: url, headers: headers, body: body)
         if jar != nil, ["request", "redirect"].contains(purpose) {

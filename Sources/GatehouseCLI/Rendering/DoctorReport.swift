@@ -8,8 +8,9 @@ enum DoctorReport {
         var lines = [Terminal.bold("\(diagnosis.evidence.request.method) \(diagnosis.target.absoluteString)") + " → \(diagnosis.outcome)"]
         let causes = diagnosis.findings.filter { $0.severity == .cause }
         if causes.isEmpty {
-            lines.append(Terminal.green(diagnosis.outcome == "authorized" ? "No cause found: the request is authorized." : "No known cause matched."))
-            lines.append("Checked: " + Diagnosis.checks.joined(separator: "; ") + ".")
+            let summary = diagnosis.summaryWithoutCause
+            lines.append(diagnosis.outcome == "authorized" ? Terminal.green(summary) : Terminal.red(Terminal.printable(summary)))
+            if diagnosis.outcome != "error" { lines.append("Checked: " + Diagnosis.checks.joined(separator: "; ") + ".") }
         }
         for finding in diagnosis.findings {
             let mark = finding.severity == .cause ? Terminal.red("✗ cause") : finding.severity == .warning ? "! warning" : "· info"
@@ -57,7 +58,7 @@ enum DoctorReport {
     static func markdown(_ diagnosis: Diagnosis) -> String {
         var lines = ["## 401 diagnosis: `\(diagnosis.evidence.request.method) \(diagnosis.target.absoluteString)` → \(diagnosis.outcome)", ""]
         if !diagnosis.findings.contains(where: { $0.severity == .cause }) {
-            lines.append("No cause found. Checked: " + Diagnosis.checks.joined(separator: "; ") + ".")
+            lines.append(diagnosis.summaryWithoutCause + (diagnosis.outcome == "error" ? "" : " Checked: " + Diagnosis.checks.joined(separator: "; ") + "."))
         }
         for finding in diagnosis.findings {
             lines.append("### \(finding.severity.rawValue): `\(finding.id)`: \(finding.title)")
