@@ -23,7 +23,10 @@ def nginx(files):
         f.write("ok\n")
     for path in (os.path.join(folder, "www"), os.path.join(folder, "www", "basic")):
         os.chmod(path, 0o755)
-    main, other = free_port(), free_port()
+    # A second instance that was never given alice's new password: the pool behind /pool/ disagrees by turns.
+    subprocess.run(["htpasswd", "-c", "-b", "-B", "-C", "5", os.path.join(folder, "old.htpasswd"), "alice", "old-pw"], check=True, capture_output=True)
+    os.chmod(os.path.join(folder, "old.htpasswd"), 0o644)
+    main, other, stale = free_port(), free_port(), free_port()
     conf = f"""
 worker_processes 1;
 pid {folder}/nginx.pid;
@@ -35,8 +38,10 @@ http {{
     uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;
     proxy_cache_path {folder}/cache keys_zone=auth:1m;
     root {folder}/www;
+    upstream pool {{ server 127.0.0.1:{other}; server 127.0.0.1:{stale}; }}
     server {{
         listen 127.0.0.1:{main};
+        location /pool/ {{ proxy_pass http://pool/basic/; }}
         location /basic/ {{ auth_basic "nginx"; auth_basic_user_file {folder}/users.htpasswd; }}
         location /bare-401/ {{ return 401; }}
         location /moved/ {{ return 301 http://127.0.0.1:{other}/basic/; }}
@@ -50,7 +55,13 @@ http {{
     }}
     server {{
         listen 127.0.0.1:{other};
+        add_header X-Served-By {other} always;
         location /basic/ {{ auth_basic "nginx"; auth_basic_user_file {folder}/users.htpasswd; }}
+    }}
+    server {{
+        listen 127.0.0.1:{stale};
+        add_header X-Served-By {stale} always;
+        location /basic/ {{ auth_basic "nginx"; auth_basic_user_file {folder}/old.htpasswd; }}
     }}
 }}
 """
@@ -103,6 +114,12 @@ def test_an_endless_redirect_ends_within_the_bound(nginx):
     assert report["outcome"] == "redirect" and report["_exit"] == 1
     assert len([e for e in report["exchanges"] if e["purpose"] in ("request", "redirect")]) == 10
     assert report["_seconds"] < 5
+
+
+def test_nginx_instances_that_disagree(nginx):
+    report = doctor("-u", "alice:alice-pw", nginx + "/pool/")
+    assert first_cause(report) == "inconsistent-across-instances"
+    assert any("X-Served-By differs" in line for line in report["findings"][0]["evidence"])
 
 
 def test_nginx_cached_401(nginx):
