@@ -25,4 +25,18 @@ import Testing
     func refusesWhatItCannotHonour(words: [String]) {
         #expect(throws: CurlError.self) { try CurlArguments.parse(words) }
     }
+
+    @Test func cookiesProxiesAndTheirCredentials() throws {
+        let jar = FileManager.default.temporaryDirectory.appendingPathComponent("args-\(UUID().uuidString).txt").path
+        try "x.test\tFALSE\t/\tFALSE\t0\tsid\tabc\n".write(toFile: jar, atomically: true, encoding: .utf8)
+        let request = try CurlArguments.parse([
+            "curl", "-b", "a=1", "-b", jar, "-c", "/tmp/out.txt", "-x", "proxy.test:3128", "-U", "pu:pp", "http://x.test/",
+        ])
+        #expect(request.cookie == "a=1", "a value with '=' is cookies, as in curl")
+        #expect(request.cookieJar?.cookies.map(\.name) == ["sid"] && request.cookieFiles == [jar])
+        #expect(request.cookieJarOutput == "/tmp/out.txt")
+        #expect(request.proxy == ProxySetting(host: "proxy.test", port: 3128, user: "pu", password: "pp"))
+        #expect(throws: CurlError.self) { try CurlArguments.parse(["curl", "--proxy-user", "a:b", "http://x.test/"]) }
+        #expect(throws: CurlError.self) { try CurlArguments.parse(["curl", "-b", "/no/such/jar", "http://x.test/"]) }
+    }
 }

@@ -70,4 +70,72 @@ import Testing
         #expect(bearer.hasPrefix("Bearer eyJhbGci") && !bearer.contains("signature"))
         #expect(!CurlCommand.arguments(for: { var r = ClientRequest(url: URL(string: "http://x.test/")!); r.user = "alice"; r.password = "s3cret"; return r }(), url: URL(string: "http://x.test/")!).contains("s3cret"))
     }
+
+    func basicRequest(_ url: String) -> ClientRequest {
+        var request = ClientRequest(url: URL(string: url)!)
+        request.user = "alice"
+        request.password = "pw"
+        return request
+    }
+
+    @Test func aCredentialAcceptedAtAParentOfTheSameRealmMakesTheRefusalAnAuthorizationFailure() {
+        let basic = ("Authorization", "Basic YWxpY2U6cHc=")
+        let challenge = ("WWW-Authenticate", #"Basic realm="apache""#)
+        let refused = exchange("request", "http://h.test/basic/admin/", status: 401, request: [basic], response: [challenge])
+        let parentAccepts = exchange("parent", "http://h.test/basic/", status: 200, request: [basic])
+        let parentAsks = exchange("parent-without-credentials", "http://h.test/basic/", status: 401, response: [challenge])
+        let diagnosis = diagnose(basicRequest("http://h.test/basic/admin/"), chain: [refused], probes: [parentAccepts, parentAsks])
+        #expect(diagnosis.findings.first?.id == "forbidden-sent-as-401")
+        #expect(!diagnosis.findings.map(\.id).contains("credentials-rejected"))
+
+        let otherRealm = exchange("parent-without-credentials", "http://h.test/basic/", status: 401, response: [("WWW-Authenticate", #"Basic realm="other""#)])
+        let unproved = diagnose(basicRequest("http://h.test/basic/admin/"), chain: [refused], probes: [parentAccepts, otherRealm])
+        #expect(unproved.findings.first?.id == "credentials-rejected", "another realm proves nothing about this one")
+    }
+
+    @Test func invalidTokenIsNotAnAuthorizationFailure() {
+        var request = ClientRequest(url: URL(string: "http://h.test/billing/")!)
+        request.bearer = "opaque-token-value"
+        let bearer = ("Authorization", "Bearer opaque-token-value")
+        let refused = exchange("request", "http://h.test/billing/", status: 401, request: [bearer], response: [("WWW-Authenticate", #"Bearer realm="r", error="invalid_token""#)])
+        let parentAccepts = exchange("parent", "http://h.test/", status: 200, request: [bearer])
+        let parentAsks = exchange("parent-without-credentials", "http://h.test/", status: 401, response: [("WWW-Authenticate", #"Bearer realm="r""#)])
+        #expect(!diagnose(request, chain: [refused], probes: [parentAccepts, parentAsks]).findings.map(\.id).contains("forbidden-sent-as-401"))
+    }
+
+    @Test func anApplications401BehindApacheThatIgnoresTheCredential() {
+        let challenge = ("WWW-Authenticate", #"Basic realm="app""#)
+        var withCredential = exchange("request", "http://h.test/cgi/app", status: 401, request: [("Authorization", "Basic YWxpY2U6cHc=")], response: [challenge, ("Server", "Apache/2.4.71 (Debian)")])
+        withCredential.bodyPrefix = Array(#"{"error":"invalid credentials"}"#.utf8)
+        var without = exchange("without-credentials", "http://h.test/cgi/app", status: 401, response: [challenge, ("Server", "Apache/2.4.71 (Debian)")])
+        without.bodyPrefix = withCredential.bodyPrefix
+        let diagnosis = diagnose(basicRequest("http://h.test/cgi/app"), chain: [withCredential], probes: [without])
+        #expect(diagnosis.findings.first?.id == "authorization-not-passed-to-app")
+
+        var apachesOwn = withCredential
+        apachesOwn.bodyPrefix = Array("<p>This server could not verify that you are authorized to access the document".utf8)
+        #expect(diagnose(basicRequest("http://h.test/cgi/app"), chain: [apachesOwn], probes: [without]).findings.first?.id == "credentials-rejected",
+                "Apache's own page means Apache checked the password itself")
+    }
+
+    @Test func alternatingOutcomesNameTheInstances() {
+        let request = basicRequest("http://h.test/pool/")
+        let first = exchange("request", "http://h.test/pool/", status: 200, response: [("X-Served-By", "a")])
+        let repeats = [
+            exchange("repeat", "http://h.test/pool/", status: 401, response: [("X-Served-By", "b"), ("WWW-Authenticate", #"Basic realm="x""#)]),
+            exchange("repeat", "http://h.test/pool/", status: 200, response: [("X-Served-By", "a")]),
+        ]
+        let diagnosis = diagnose(request, chain: [first], probes: repeats)
+        #expect(diagnosis.findings.first?.id == "inconsistent-across-instances")
+        #expect(diagnosis.findings.first?.evidence.contains("X-Served-By differs: a | b") == true)
+        #expect(diagnosis.foundProblem, "an authorized first answer does not hide the disagreement")
+    }
+
+    @Test func theHTTPSFormThatWorksIsTheCorrectedRequest() {
+        let refused = exchange("request", "http://h.test/admin/", status: 401, request: [("Authorization", "Basic YWxpY2U6cHc=")], response: [("WWW-Authenticate", #"Basic realm="x""#)])
+        let https = exchange("https", "https://h.test/admin/", status: 200)
+        let warning = diagnose(basicRequest("http://h.test/admin/"), chain: [refused], probes: [https]).findings.first { $0.id == "basic-over-http" }
+        #expect(warning?.correctedRequest?.contains("https://h.test/admin/") == true)
+        #expect(warning?.correctedRequest?.contains("pw") == false, "the password is a placeholder")
+    }
 }
