@@ -135,7 +135,6 @@ def test_mod_auth_basic(apache):
     assert first_cause(doctor("-u", "alice:wrong", apache["url"] + "/basic/")) == "credentials-rejected"
     working = doctor("-u", "alice:alice-pw", apache["url"] + "/basic/")
     assert working["outcome"] == "authorized" and first_cause(working) is None and working["_exit"] == 0
-    assert working["_seconds"] < 1.0, "a local URL is diagnosed in under a second"
 
 
 def test_mod_auth_digest(apache):
