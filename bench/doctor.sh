@@ -6,13 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-20}
-need=()
-for pkg in nginx apache2 apache2-utils curl libcrypt-dev libsqlite3-dev; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
-if [ ${#need[@]} -gt 0 ]; then
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+source bench/servers.sh
+ensure_packages nginx apache2 apache2-utils curl libcrypt-dev libsqlite3-dev
 swift build -c release --product gatehouse >/dev/null
 GATEHOUSE="$(swift build -c release --show-bin-path)/gatehouse"
 
@@ -22,63 +17,26 @@ PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; sleep 0.5; rm -rf "$W"; }
 trap cleanup EXIT
 
-mkdir -p "$W/www/basic/admin" "$W/nginx" "$W/apache"
+mkdir -p "$W/www/basic/admin"
 echo ok > "$W/www/basic/index.html"; echo ok > "$W/www/basic/admin/index.html"
 htpasswd -cbB -C 5 "$W/users" alice alice-pw 2>/dev/null
 htpasswd -bB -C 5 "$W/users" bob bob-pw 2>/dev/null
 chmod -R a+rX "$W"
 
-cat > "$W/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid $W/nginx/nginx.pid;
-error_log $W/nginx/error.log;
-events { worker_connections 64; }
-http {
-    access_log off;
-    client_body_temp_path $W/nginx/body; proxy_temp_path $W/nginx/proxy; fastcgi_temp_path $W/nginx/fastcgi;
-    uwsgi_temp_path $W/nginx/uwsgi; scgi_temp_path $W/nginx/scgi;
-    server {
+start_nginx 1 "    server {
         listen 127.0.0.1:18680;
         root $W/www;
-        location /basic/ { auth_basic "bench"; auth_basic_user_file $W/users; }
-    }
-}
-CONF
-nginx -c "$W/nginx/nginx.conf" -p "$W/nginx/" -g 'daemon off;' 2>/dev/null & PIDS+=($!)
-
-M=/usr/lib/apache2/modules
-cat > "$W/apache/apache2.conf" <<CONF
-ServerRoot "$W/apache"
-PidFile "$W/apache/httpd.pid"
-DefaultRuntimeDir "$W/apache"
-Mutex file:$W/apache default
-ErrorLog "$W/apache/error.log"
-Listen 127.0.0.1:18681
-User www-data
-Group www-data
-LoadModule mpm_event_module $M/mod_mpm_event.so
-LoadModule authn_core_module $M/mod_authn_core.so
-LoadModule authn_file_module $M/mod_authn_file.so
-LoadModule authz_core_module $M/mod_authz_core.so
-LoadModule authz_user_module $M/mod_authz_user.so
-LoadModule auth_basic_module $M/mod_auth_basic.so
-LoadModule dir_module $M/mod_dir.so
-DirectoryIndex index.html
-DocumentRoot "$W/www"
-<Directory "$W/www">
-    Require all granted
-</Directory>
-<Location /basic/>
+        location /basic/ { auth_basic \"bench\"; auth_basic_user_file $W/users; }
+    }"
+start_apache 18681 "<Location /basic/>
     AuthType Basic
-    AuthName "bench"
-    AuthUserFile "$W/users"
+    AuthName \"bench\"
+    AuthUserFile \"$W/users\"
     Require valid-user
 </Location>
 <Location /basic/admin/>
     Require user bob
-</Location>
-CONF
-apache2 -f "$W/apache/apache2.conf" -DFOREGROUND 2>/dev/null & PIDS+=($!)
+</Location>"
 for port in 18680 18681; do
     for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
 done

@@ -7,13 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-10}
-need=()
-for pkg in wrk nginx apache2 apache2-utils caddy curl libcrypt-dev libsqlite3-dev; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
-if [ ${#need[@]} -gt 0 ]; then
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+source bench/servers.sh
+ensure_packages wrk nginx apache2 apache2-utils caddy curl libcrypt-dev libsqlite3-dev
 swift build -c release --product gatehouse >/dev/null
 GATEHOUSE="$(swift build -c release --show-bin-path)/gatehouse"
 
@@ -23,7 +18,7 @@ PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; sleep 0.5; rm -rf "$W"; }
 trap cleanup EXIT
 
-mkdir -p "$W/www/none" "$W/www/auth" "$W/www/jwt" "$W/nginx" "$W/apache" "$W/caddy"
+mkdir -p "$W/www/none" "$W/www/auth" "$W/www/jwt" "$W/caddy"
 for d in none auth jwt; do printf 'hello, world\n' > "$W/www/$d/index.html"; done
 htpasswd -cbm "$W/users" apr1user apr1-pw 2>/dev/null
 htpasswd -bB -C 10 "$W/users" bcryptuser bcrypt-pw 2>/dev/null
@@ -39,58 +34,19 @@ print(i + "." + b(hmac.new(sys.argv[1].encode(), i.encode(), hashlib.sha256).dig
 PY
 )
 
-cat > "$W/nginx/nginx.conf" <<CONF
-worker_processes 2;
-pid $W/nginx/nginx.pid;
-error_log $W/nginx/error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $W/nginx/body; proxy_temp_path $W/nginx/proxy; fastcgi_temp_path $W/nginx/fastcgi;
-    uwsgi_temp_path $W/nginx/uwsgi; scgi_temp_path $W/nginx/scgi;
-    server {
+start_nginx 2 "    server {
         listen 127.0.0.1:18580;
         root $W/www;
-        location /auth/ { auth_basic "bench"; auth_basic_user_file $W/users; }
-    }
-}
-CONF
-nginx -c "$W/nginx/nginx.conf" -p "$W/nginx/" -g 'daemon off;' 2>/dev/null & PIDS+=($!)
-
-M=/usr/lib/apache2/modules
-cat > "$W/apache/apache2.conf" <<CONF
-ServerRoot "$W/apache"
-PidFile "$W/apache/httpd.pid"
-DefaultRuntimeDir "$W/apache"
-Mutex file:$W/apache default
-ErrorLog "$W/apache/error.log"
-Listen 127.0.0.1:18581
-User www-data
-Group www-data
-LoadModule mpm_event_module $M/mod_mpm_event.so
-LoadModule authn_core_module $M/mod_authn_core.so
-LoadModule authn_file_module $M/mod_authn_file.so
-LoadModule authz_core_module $M/mod_authz_core.so
-LoadModule authz_user_module $M/mod_authz_user.so
-LoadModule auth_basic_module $M/mod_auth_basic.so
-LoadModule dir_module $M/mod_dir.so
-LoadModule mime_module $M/mod_mime.so
-TypesConfig /etc/mime.types
-DirectoryIndex index.html
-KeepAlive On
+        location /auth/ { auth_basic \"bench\"; auth_basic_user_file $W/users; }
+    }"
+start_apache 18581 "KeepAlive On
 MaxKeepAliveRequests 0
-DocumentRoot "$W/www"
-<Directory "$W/www">
-    Require all granted
-</Directory>
 <Location /auth/>
     AuthType Basic
-    AuthName "bench"
-    AuthUserFile "$W/users"
+    AuthName \"bench\"
+    AuthUserFile \"$W/users\"
     Require valid-user
-</Location>
-CONF
-apache2 -f "$W/apache/apache2.conf" -DFOREGROUND 2>/dev/null & PIDS+=($!)
+</Location>"
 
 cat > "$W/caddy/Caddyfile" <<CONF
 {

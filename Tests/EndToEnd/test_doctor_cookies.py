@@ -1,12 +1,12 @@
 """curl's cookie engine in `gatehouse doctor`: `-b FILE` reads a Netscape cookie file, `-c FILE` writes one that
 real curl reads back, cookies set along a redirect chain are carried to the next hop, and an expired session cookie
 is named as `cookie-blocked`. The server is a small session application on 127.0.0.1."""
-import json, os, secrets, subprocess, tempfile, threading, time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import json, os, secrets, subprocess, tempfile, time
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from conftest import BINARY, doctor, first_cause
+from conftest import BINARY, doctor, first_cause, serve
 
 SESSIONS = set()
 
@@ -41,10 +41,7 @@ class SessionApp(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def app():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), SessionApp)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    yield from serve(SessionApp)
 
 
 def test_cookie_jar_written_by_the_doctor_is_read_by_curl(app):

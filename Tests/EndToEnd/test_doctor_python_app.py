@@ -1,15 +1,15 @@
 """`gatehouse doctor` against a small Python application that issues and checks JWTs with PyJWT, as many APIs do:
 `POST /token` (the password grant) issues HS256 access tokens; `/api/` accepts audience `py-api`, `/billing/`
 audience `billing`; refusals carry RFC 6750 Bearer challenges with PyJWT's own error text."""
-import json, threading, time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import json, time
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
 
 import jwt as pyjwt
 import pytest
 import requests
 
-from conftest import doctor, first_cause
+from conftest import doctor, first_cause, serve
 
 SECRET = "the python application's HMAC secret, 32+ bytes"
 ISSUER = "http://py-app.test"
@@ -56,10 +56,7 @@ class App(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def app():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), App)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    yield from serve(App)
 
 
 def token(app, **form):
