@@ -145,6 +145,12 @@ def test_gateway_scheme_mismatch_is_proved_with_digest(gateway):
     assert working["outcome"] == "authorized" and first_cause(working) is None
 
 
+def test_gateway_wrong_password(gateway):
+    report = doctor("-u", "alice:wrong", gateway.url + "/basic/")
+    assert first_cause(report) == "credentials-rejected"
+    assert "gatehouse explain" in report["findings"][0]["fix"], "the fix points at the gateway's own audit trail"
+
+
 def test_gateway_working_token(gateway):
     report = doctor("--oauth2-bearer", jwt(claims_for()), gateway.url + "/api/")
     assert report["outcome"] == "authorized" and report["_exit"] == 0

@@ -15,8 +15,9 @@ import HTTPAuth
 /// - `preflight`: the browser's CORS preflight, with `--origin`;
 /// - `repeat` (twice, whatever the outcome): alternating outcomes of several instances behind one name.
 ///
-/// A credential that is wrong reaches the server at most five times (request, digest, parent, two repeats), which
-/// stays under common lockout thresholds.
+/// A credential that is wrong reaches the server at most six times (request, digest, parent, https, two repeats),
+/// and five on any URL with a port of its own, which stays at or under common lockout thresholds (fail2ban's
+/// default `maxretry` is 5).
 public struct ProbePlan: Sendable {
     let probe: HTTPProbe
     public static let maximumRequests = 16
@@ -41,7 +42,7 @@ public struct ProbePlan: Sendable {
             await run.digestInsteadOfBasic(after: final)
             await run.resendAfterRedirect()
             await run.parentInSameRealm(after: final)
-            await run.https(after: final)
+            await run.https()
         }
         if let final = run.chain.last, final.status != nil {
             for _ in 0..<Self.repeats { await run.repeatFinal(final) }
@@ -152,7 +153,7 @@ struct ProbeRun {
 
     /// The `https` form of an `http` URL on the default port (another port would be another service), with the
     /// credential: the same host, over a safer channel.
-    mutating func https(after final: Exchange) async {
+    mutating func https() async {
         guard request.url.scheme?.lowercased() == "http", request.url.port == nil || request.url.port == 80,
             var components = URLComponents(url: request.url, resolvingAgainstBaseURL: true)
         else { return }
