@@ -16,6 +16,8 @@ ISSUER = "http://py-app.test"
 
 
 class App(BaseHTTPRequestHandler):
+    issued = 0
+
     def reply(self, status, document, challenge=None):
         body = json.dumps(document).encode()
         self.send_response(status)
@@ -35,6 +37,7 @@ class App(BaseHTTPRequestHandler):
         now, lifetime = int(time.time()), int(field("expires_in", "300"))
         claims = {"sub": "alice", "iss": ISSUER, "aud": field("audience", "py-api"), "iat": now, "exp": now + lifetime}
         token = pyjwt.encode(claims, SECRET, algorithm="HS256")
+        App.issued += 1
         self.reply(200, {"access_token": token, "token_type": "Bearer", "expires_in": lifetime})
 
     def do_GET(self):
@@ -91,3 +94,10 @@ def test_token_for_another_api(app):
     assert first_cause(report) == "token-audience-mismatch"
     assert "py-api" in " ".join(report["findings"][0]["evidence"])
     assert doctor("--oauth2-bearer", token(app, audience="billing"), app + "/billing/")["outcome"] == "authorized"
+
+
+def test_a_post_that_succeeds_is_sent_once(app):
+    before = App.issued
+    report = doctor("-d", "username=alice&password=alice-pw", app + "/token")
+    assert report["outcome"] == "authorized"
+    assert App.issued == before + 1, "the doctor does not repeat a request that has effects once it succeeded"

@@ -45,7 +45,7 @@ public struct ProbePlan: Sendable {
             await run.https()
         }
         if let final = run.chain.last, final.status != nil {
-            for _ in 0..<Self.repeats { await run.repeatFinal(final) }
+            for _ in 0..<Self.repeats where run.mayRepeat(final) { await run.repeatFinal(final) }
         }
         return Evidence(request: request, chain: run.chain, probes: run.probes, cookieJar: run.jar, cookieProblems: run.cookieProblems)
     }
@@ -132,7 +132,8 @@ struct ProbeRun {
         await send(purpose: "resend-after-redirect", url: final.url, credentials: true)
     }
 
-    /// The credential at the nearest parent paths (two at most): accepted at a parent that refuses a request without
+    /// The credential at the nearest parent paths (two at most, always with GET and no body, so a POST is never
+    /// sent where the user did not send it): accepted at a parent that refuses a request without
     /// it, the credential is valid there, and the rule `forbidden-sent-as-401` compares the realms. A parent that
     /// refuses the credential too, or answers without asking for one, ends or continues the walk.
     mutating func parentInSameRealm(after final: Exchange) async {
@@ -141,13 +142,13 @@ struct ProbeRun {
         for parent in Self.parents(of: final.url).prefix(2) {
             let accepted: Exchange?
             if request.digest, let challenge = digestChallenge(of: final) {
-                accepted = await digest(url: parent, challenge: challenge, purpose: "parent")
+                accepted = await digest(url: parent, challenge: challenge, purpose: "parent", method: "GET")
                 if let accepted { probes.append(accepted) }
             } else {
-                accepted = await send(purpose: "parent", url: parent, credentials: true)
+                accepted = await send(purpose: "parent", url: parent, credentials: true, method: "GET")
             }
             guard let status = accepted?.status, status != 401, status != 407, status < 500 else { return }
-            guard let bare = await send(purpose: "parent-without-credentials", url: parent, credentials: false), bare.status != 401 else { return }
+            guard let bare = await send(purpose: "parent-without-credentials", url: parent, credentials: false, method: "GET"), bare.status != 401 else { return }
         }
     }
 
@@ -161,6 +162,14 @@ struct ProbeRun {
         components.port = nil
         guard let url = components.url else { return }
         await send(purpose: "https", url: url, credentials: true)
+    }
+
+    /// Safe methods are repeated whatever their outcome; a method with effects (POST, PUT, …) only while it is
+    /// refused, since once it succeeds it has done its work.
+    func mayRepeat(_ final: Exchange) -> Bool {
+        if ["GET", "HEAD", "OPTIONS"].contains(final.method) { return true }
+        let last = probes.last { $0.purpose == "repeat" } ?? final
+        return [401, 407].contains(last.status ?? 0)
     }
 
     /// The last hop again, as the user's client sends it (credentials only if it is on the first origin; a Digest
@@ -179,8 +188,10 @@ struct ProbeRun {
 
     /// Sends a probe (not a hop of the user's chain) and keeps it.
     @discardableResult
-    mutating func send(purpose: String, url: URL, credentials: Bool) async -> Exchange? {
-        guard let exchange = await exchange(purpose: purpose, url: url, method: request.method, body: request.body, credentials: credentials) else { return nil }
+    mutating func send(purpose: String, url: URL, credentials: Bool, method: String? = nil) async -> Exchange? {
+        let method = method ?? request.method
+        let body = method == request.method ? request.body : nil
+        guard let exchange = await exchange(purpose: purpose, url: url, method: method, body: body, credentials: credentials) else { return nil }
         probes.append(exchange)
         return exchange
     }
@@ -207,17 +218,19 @@ struct ProbeRun {
         return exchange
     }
 
-    private mutating func digest(url: URL, challenge: DigestChallenge, purpose: String) async -> Exchange? {
+    private mutating func digest(url: URL, challenge: DigestChallenge, purpose: String, method: String? = nil) async -> Exchange? {
+        let method = method ?? request.method
+        let body = method == request.method ? request.body : nil
         var headers = headers(for: url, credentials: false)
         if let user = request.user, let password = request.password,
             let response = try? DigestClient.respond(
-                to: challenge, username: user, password: password, method: request.method, uri: Origin.target(of: url), body: request.body ?? [],
+                to: challenge, username: user, password: password, method: method, uri: Origin.target(of: url), body: body ?? [],
                 cnonce: String(UInt64.random(in: .min ... .max), radix: 16)),
             let value = try? response.credentials.serialized()
         {
             headers.append(Exchange.Header("Authorization", value))
         }
-        return await sendCounted(purpose: purpose, method: request.method, url: url, headers: headers, body: request.body)
+        return await sendCounted(purpose: purpose, method: method, url: url, headers: headers, body: body)
     }
 
     private func digestChallenge(of exchange: Exchange) -> DigestChallenge? {
