@@ -53,6 +53,6 @@ public struct Diagnosis: Sendable {
         "the Authorization header's shape", "caching of the 401", "proxy authentication", "rate limiting",
         "whether the credential is accepted at a parent path of the same realm (401 meant as 403)",
         "whether the header reaches the application", "cookies withheld or refused", "repeats, for instances that disagree",
-        "the https form of an http URL",
+        "the https form of an http URL", "a 403 or 500 that only a credential triggers (the password file)",
     ]
 }

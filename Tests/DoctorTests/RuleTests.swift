@@ -138,4 +138,13 @@ import Testing
         #expect(warning?.correctedRequest?.contains("https://h.test/admin/") == true)
         #expect(warning?.correctedRequest?.contains("pw") == false, "the password is a placeholder")
     }
+
+    @Test func whoKeepsTheCredentialOnARedirect() {
+        func fate(_ from: String, _ to: String) -> String { RedirectCredentialPolicy.summary(from: URL(string: from)!, to: URL(string: to)!) }
+        #expect(fate("http://h.test/a", "https://h.test/a") == "curl: dropped, browsers: dropped, python-requests: kept",
+                "requests keeps it for an http→https upgrade on the default ports")
+        #expect(fate("http://h.test:8080/a", "https://h.test:8443/a") == "curl: dropped, browsers: dropped, python-requests: dropped")
+        #expect(fate("https://h.test/a", "https://h.test:443/b") == "curl: kept, browsers: kept, python-requests: kept")
+        #expect(fate("https://h.test/a", "https://other.test/a") == "curl: dropped, browsers: dropped, python-requests: dropped")
+    }
 }

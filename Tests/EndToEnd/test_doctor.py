@@ -42,6 +42,7 @@ http {{
     server {{
         listen 127.0.0.1:{main};
         location /pool/ {{ proxy_pass http://pool/basic/; }}
+        location /lost-file/ {{ auth_basic "nginx"; auth_basic_user_file {folder}/no-such.htpasswd; }}
         location /basic/ {{ auth_basic "nginx"; auth_basic_user_file {folder}/users.htpasswd; }}
         location /bare-401/ {{ return 401; }}
         location /moved/ {{ return 301 http://127.0.0.1:{other}/basic/; }}
@@ -106,6 +107,8 @@ def test_nginx_redirect_to_another_port_drops_the_credential(nginx):
     resent = [e for e in report["exchanges"] if e["purpose"] == "resend-after-redirect"]
     assert resent and resent[0]["status"] == 200, "the doctor proved the credential works at the target"
     assert "alice-pw" not in json.dumps(report), "the password never appears in a report"
+    hop = [e for e in report["exchanges"] if e["purpose"] == "redirect"][0]
+    assert hop["credential_on_redirect"] == "curl: dropped, browsers: dropped, python-requests: dropped"
 
 
 def test_an_endless_redirect_ends_within_the_bound(nginx):
@@ -113,6 +116,12 @@ def test_an_endless_redirect_ends_within_the_bound(nginx):
     assert report["outcome"] == "redirect" and report["_exit"] == 1
     assert len([e for e in report["exchanges"] if e["purpose"] in ("request", "redirect")]) == 10
     assert report["_seconds"] < 15, "a redirect loop ends at the hop limit, not in a hang"
+
+
+def test_nginx_password_file_missing(nginx):
+    report = doctor("-u", "alice:alice-pw", nginx + "/lost-file/")
+    assert report["outcome"] == "forbidden", "nginx answers 403 when auth_basic_user_file is missing"
+    assert first_cause(report) == "password-file-error"
 
 
 def test_nginx_instances_that_disagree(nginx):
@@ -143,6 +152,7 @@ def test_gateway_scheme_mismatch_is_proved_with_digest(gateway):
     assert "--digest" in report["findings"][0]["corrected_request"]
     working = doctor("--digest", "-u", "alice:alice-pw", gateway.url + "/digest/")
     assert working["outcome"] == "authorized" and first_cause(working) is None
+    assert "first-challenge" in [f["id"] for f in working["findings"]], "the handshake's 401 is named as normal"
 
 
 def test_gateway_wrong_password(gateway):

@@ -63,6 +63,12 @@ DirectoryIndex index.html
 <Location /basic/admin/>
     Require user bob
 </Location>
+<Location /lost-file/>
+    AuthType Basic
+    AuthName "apache"
+    AuthUserFile {folder}/no-such.htpasswd
+    Require valid-user
+</Location>
 <Location /digest/>
     AuthType Digest
     AuthName "apache-digest"
@@ -144,6 +150,12 @@ def test_mod_auth_digest(apache):
     assert first_cause(doctor("--digest", "-u", "alice:wrong", apache["url"] + "/digest/")) == "credentials-rejected"
     working = doctor("--digest", "-u", "alice:alice-pw", apache["url"] + "/digest/")
     assert working["outcome"] == "authorized" and first_cause(working) is None
+
+
+def test_password_file_missing(apache):
+    report = doctor("-u", "alice:alice-pw", apache["url"] + "/lost-file/")
+    assert report["outcome"] == "status-500", "Apache answers 500 (AH01620) when AuthUserFile is missing"
+    assert first_cause(report) == "password-file-error"
 
 
 def test_require_user_failing_with_401(apache):

@@ -28,6 +28,13 @@ public struct Evidence: Sendable {
 
     public func probe(_ purpose: String) -> Exchange? { probes.first { $0.purpose == purpose } }
 
+    /// For a redirect hop of the chain, what curl, browsers and Python requests do with the credential on the way
+    /// there from the previous hop; nil for the first hop or a request without an `Authorization` credential.
+    public func credentialPolicy(atHop index: Int) -> String? {
+        guard index > 0, index < chain.count, chain[index].purpose == "redirect", sentAuthorization != nil || request.user != nil else { return nil }
+        return RedirectCredentialPolicy.summary(from: chain[index - 1].url, to: chain[index].url)
+    }
+
     /// The `Authorization` the user's request carried, if any: on the first hop, or on the hop that answered the
     /// first challenge (`--digest`).
     public var sentAuthorization: String? { chain.lazy.compactMap { $0.requestValues("Authorization").first }.first }

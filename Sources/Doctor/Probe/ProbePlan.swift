@@ -43,6 +43,9 @@ public struct ProbePlan: Sendable {
             await run.resendAfterRedirect()
             await run.parentInSameRealm(after: final)
             await run.https()
+        } else if let final = run.chain.last, [403, 500].contains(final.status ?? 0), request.hasCredentials {
+            // A 403 or 500 once a credential arrives: is the resource protected at all? (`password-file-error`)
+            await run.send(purpose: "without-credentials", url: final.url, credentials: false)
         }
         if let final = run.chain.last, final.status != nil {
             for _ in 0..<Self.repeats where run.mayRepeat(final) { await run.repeatFinal(final) }

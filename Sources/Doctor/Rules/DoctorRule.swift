@@ -14,7 +14,8 @@ public enum DoctorRules {
         RedirectDroppedCredentials.self, NoCredentialsSent.self, SchemeMismatch.self, TokenTimes.self, TokenMalformed.self,
         TokenAudienceMismatch.self, BearerHeaderMalformed.self, CredentialsRejected.self, DigestStaleNonce.self,
         RateLimited.self, BasicOverHTTP.self, CORSPreflightUnauthorized.self, ForbiddenSentAs401.self,
-        AuthorizationNotPassedToApp.self, CookieBlocked.self, InconsistentAcrossInstances.self,
+        AuthorizationNotPassedToApp.self, CookieBlocked.self, InconsistentAcrossInstances.self, PasswordFileError.self,
+        FirstChallenge.self,
     ]
 }
 

@@ -16,7 +16,8 @@ enum RedirectDroppedCredentials: DoctorRule {
         let (fromTarget, toTarget) = (Origin.target(of: from), Origin.target(of: to))
         let slashOnly = fromTarget + "/" == toTarget || fromTarget == toTarget + "/"
         var lines = ["\(from.absoluteString) → \(evidence.chain[hop].status ?? 0) Location: \(to.absoluteString)",
-                     "the next request went to another origin (\(Origin.of(to))) without Authorization"]
+                     "the next request went to another origin (\(Origin.of(to))) without Authorization",
+                     "on this redirect the credential is " + RedirectCredentialPolicy.summary(from: from, to: to)]
         if let resent { lines.append("the same credential sent straight to \(to.absoluteString) → \(resent.status.map(String.init) ?? resent.error ?? "no answer")") }
         let works = resent.map { ($0.status ?? 0) < 300 } ?? false
         return Finding(

@@ -23,8 +23,11 @@ enum DoctorReport {
         }
         lines.append("")
         lines.append(Terminal.dim("exchanges:"))
-        for exchange in diagnosis.evidence.chain + diagnosis.evidence.probes {
-            lines.append(Terminal.dim("  [\(exchange.purpose)] \(exchange.method) \(exchange.url.absoluteString) → \(exchange.status.map(String.init) ?? Terminal.printable(exchange.error ?? "?")) (\(exchange.elapsedMilliseconds) ms)"))
+        let evidence = diagnosis.evidence
+        for (index, exchange) in (evidence.chain + evidence.probes).enumerated() {
+            let outcome = exchange.status.map(String.init) ?? Terminal.printable(exchange.error ?? "?")
+            let credential = evidence.credentialPolicy(atHop: index).map { "; credential \($0)" } ?? ""
+            lines.append(Terminal.dim("  [\(exchange.purpose)] \(exchange.method) \(exchange.url.absoluteString) → \(outcome) (\(exchange.elapsedMilliseconds) ms\(credential))"))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -41,18 +44,20 @@ enum DoctorReport {
                     ("corrected_request", .string(finding.correctedRequest)),
                 ])
             })),
-            ("exchanges", .array((diagnosis.evidence.chain + diagnosis.evidence.probes).map(exchangeJSON))),
+            ("exchanges", .array(diagnosis.evidence.chain.indices.map { exchangeJSON(diagnosis.evidence.chain[$0], credential: diagnosis.evidence.credentialPolicy(atHop: $0)) }
+                + diagnosis.evidence.probes.map { exchangeJSON($0) })),
         ]).text
     }
 
-    private static func exchangeJSON(_ exchange: Exchange) -> OrderedJSON {
+    /// One exchange; a redirect hop also says what curl, browsers and Python requests did with the credential there.
+    private static func exchangeJSON(_ exchange: Exchange, credential: String? = nil) -> OrderedJSON {
         .object([
             ("purpose", .string(exchange.purpose)), ("method", .string(exchange.method)), ("url", .string(exchange.url.absoluteString)),
             ("request_headers", .array(exchange.requestHeaders.map { .string(Redaction.header($0)) })),
             ("status", exchange.status.map(OrderedJSON.int) ?? .null),
             ("response_headers", .array(exchange.responseHeaders.map { .string(Redaction.header($0)) })),
             ("error", .string(exchange.error)), ("elapsed_ms", .int(exchange.elapsedMilliseconds)),
-        ])
+        ] + (credential.map { [("credential_on_redirect", OrderedJSON.string($0))] } ?? []))
     }
 
     static func markdown(_ diagnosis: Diagnosis) -> String {
