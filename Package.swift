@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Gateway", targets: ["Gateway"]),
         .library(name: "Doctor", targets: ["Doctor"]),
+        .library(name: "LogAnalysis", targets: ["LogAnalysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -37,6 +38,8 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "LogAnalysis", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         .target(
             name: "HTTPAuth",
             dependencies: [
@@ -104,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "GatehouseCLI",
             dependencies: [
-                "HTTPAuth", "Passwords", "Tokens", "Store", "Gateway", "Doctor",
+                "HTTPAuth", "Passwords", "Tokens", "Store", "Gateway", "Doctor", "LogAnalysis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -119,6 +122,7 @@ let package = Package(
         ),
         .testTarget(name: "HTTPAuthTests", dependencies: ["HTTPAuth"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "PasswordsTests", dependencies: ["Passwords"], swiftSettings: swiftSettings),
+        .testTarget(name: "LogAnalysisTests", dependencies: ["LogAnalysis"], swiftSettings: swiftSettings),
         .testTarget(name: "TokensTests", dependencies: ["Tokens", .product(name: "JWTKit", package: "jwt-kit")], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatewayTests",

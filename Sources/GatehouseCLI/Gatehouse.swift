@@ -11,6 +11,6 @@ struct Gatehouse: AsyncParsableCommand {
             parsed; 64 usage.
             """,
         version: "0.1.0",
-        subcommands: [Serve.self, Explain.self, DoctorCommand.self, APIKey.self, Header.self, Htpasswd.self, Htdigest.self, Token.self]
+        subcommands: [Serve.self, Explain.self, DoctorCommand.self, Logs.self, APIKey.self, Header.self, Htpasswd.self, Htdigest.self, Token.self]
     )
 }

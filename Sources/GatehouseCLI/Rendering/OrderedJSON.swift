@@ -1,3 +1,4 @@
+import Foundation
 import HTTPAuth
 
 /// JSON written with its keys in a fixed order, as the command-line contract in DESIGN.md prints them
@@ -6,6 +7,8 @@ indirect enum OrderedJSON {
     case null
     case bool(Bool)
     case int(Int)
+    /// A fraction, written with up to 4 decimals.
+    case number(Double)
     case string(String)
     case array([OrderedJSON])
     case object([(String, OrderedJSON)])
@@ -18,6 +21,7 @@ indirect enum OrderedJSON {
         case .null: "null"
         case .bool(let value): value ? "true" : "false"
         case .int(let value): String(value)
+        case .number(let value): value.isFinite ? String(format: "%.4g", value) : "null"
         case .string(let value): Self.quote(value)
         case .array(let values): "[" + values.map(\.text).joined(separator: ",") + "]"
         case .object(let members): "{" + members.map { Self.quote($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import LogAnalysis
+
+/// `gatehouse logs FILES…`: what access and error logs say about authentication.
+struct Logs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Count and explain the 401, 403 and 407 responses in access and error logs.",
+        discussion: """
+            Reads Apache and nginx access logs (common, combined), JSON-lines logs (the gateway's own included), Apache \
+            and nginx error logs, plain or gzip, several files merged. Streams them in parallel with bounded memory. \
+            Reports counts and shares, a timeline and the onset of a rise, first-challenge 401s apart from refused \
+            credentials, the top clients, users, paths and user agents, the reasons error logs give, and brute force \
+            or credential stuffing. A line that cannot be read is reported with its byte offset; the rest is analysed.
+            """)
+
+    @Argument(help: "Log files (plain or .gz).")
+    var files: [String]
+    @Option(help: "Read every file in this format instead of detecting it: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: String?
+    @Flag(help: "Print JSON.")
+    var json = false
+    @Option(help: "Also write a self-contained HTML report (SVG charts, no external assets) to this file.")
+    var html: String?
+
+    func run() async throws {
+        try await Self.report(files: files, format: format, json: json, html: html)
+    }
+
+    /// Shared with `gatehouse doctor LOGFILE`.
+    static func report(files: [String], format: String?, json: Bool, html: String?) async throws {
+        var forced: LogFormat?
+        if let format {
+            guard let known = LogFormat(rawValue: format) else {
+                Terminal.error("gatehouse logs: unknown format '\(format)' (expected \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw ExitCode(2)
+            }
+            forced = known
+        }
+        let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
+        let progress = ProgressBar(total: sizes.reduce(0, +))
+        var advance: (@Sendable (Int) -> Void)?
+        if let progress { advance = { progress.advance($0) } }
+        let summary = await LogAnalyzer(format: forced).analyze(paths: files, progress: advance)
+        progress?.finish()
+        let report = LogReport(summary)
+        if let html {
+            do {
+                try LogsHTML.page(report).write(toFile: html, atomically: true, encoding: .utf8)
+            } catch {
+                Terminal.error("gatehouse logs: cannot write \(html): \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+        }
+        print(json ? LogsReport.json(report) : LogsReport.text(report), terminator: json ? "\n" : "")
+        if summary.requests == 0 && summary.errorLogLines == 0 { throw ExitCode(2) }
+    }
+}

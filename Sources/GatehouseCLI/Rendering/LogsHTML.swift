@@ -1,0 +1,91 @@
+import Foundation
+import LogAnalysis
+
+/// `gatehouse logs --html FILE`: one self-contained page (inline CSS and SVG, no script, no external asset) with the
+/// timeline as stacked bars, the onset marked, and the tables of the terminal report.
+enum LogsHTML {
+    static func page(_ report: LogReport) -> String {
+        let summary = report.summary
+        var body = "<h1>401, 403 and 407 in \(escape(summary.files.map(\.path).joined(separator: ", ")))</h1>\n"
+        body += "<p>\(LogsReport.grouped(summary.requests)) requests"
+        if let first = report.points.first, let last = report.points.last {
+            body += ", \(LogReport.time(first.minute)) to \(LogReport.time(last.minute + report.bucketMinutes - 1))"
+        }
+        body += ".</p>\n<table><tr><th>status</th><th>count</th><th>share</th></tr>\n"
+        for status in [401, 403, 407] {
+            body += "<tr><td>\(status)</td><td>\(LogsReport.grouped(report.count(status)))</td><td>\(LogsReport.percent(report.share(status)))</td></tr>\n"
+        }
+        body += "</table>\n<p>401s without a credential (first challenges): \(LogsReport.grouped(summary.challenges)); refusing a credential: \(LogsReport.grouped(summary.refusedCredentials)).</p>\n"
+        body += "<h2>Over time</h2>\n" + chart(report)
+        if let onset = report.onset {
+            body += "<p class=onset>Onset: 401s rose at \(LogReport.time(onset.minute)) from \(LogsReport.rate(onset.rateBefore)) to \(LogsReport.rate(onset.rateAfter)) a minute.</p>\n"
+        }
+        for (title, counter) in [("Clients", summary.clients), ("Users", summary.users), ("Paths", summary.paths), ("User agents", summary.userAgents)] {
+            let rows = counter.top(LogReport.topLimit)
+            guard !rows.isEmpty else { continue }
+            body += "<h2>Top \(title.lowercased())</h2>\n<table><tr><th>\(title.dropLast())</th><th>401/403/407</th></tr>\n"
+            for row in rows { body += "<tr><td>\(escape(row.key))</td><td>\(LogsReport.grouped(row.count))</td></tr>\n" }
+            body += "</table>\n"
+        }
+        let reasons = summary.reasons.top(20)
+        if !reasons.isEmpty {
+            body += "<h2>Reasons</h2>\n<table><tr><th>reason</th><th>count</th><th>meaning</th></tr>\n"
+            for row in reasons { body += "<tr><td>\(escape(row.key))</td><td>\(LogsReport.grouped(row.count))</td><td>\(escape(LogReport.meaning(of: row.key)))</td></tr>\n" }
+            body += "</table>\n"
+        }
+        if !report.attacks.isEmpty {
+            body += "<h2>Attacks</h2>\n<table><tr><th>kind</th><th>client</th><th>failures</th><th>users</th></tr>\n"
+            for attack in report.attacks.prefix(20) {
+                body += "<tr><td>\(attack.id)</td><td>\(escape(attack.client))</td><td>\(LogsReport.grouped(attack.failures))</td><td>\(escape(attack.users.joined(separator: ", ")))</td></tr>\n"
+            }
+            body += "</table>\n"
+        }
+        return """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>gatehouse logs</title>
+            <style>
+            body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
+            table{border-collapse:collapse;margin:.5rem 0}td,th{border-bottom:1px solid #d0d7de;padding:.2rem .8rem;text-align:left}
+            td:nth-child(2){text-align:right;font-variant-numeric:tabular-nums}.onset{color:#b42318;font-weight:600}
+            svg{width:100%;height:auto}.legend span{display:inline-block;width:.8em;height:.8em;margin:0 .3em 0 1em}
+            </style></head><body>
+            \(body)</body></html>
+
+            """
+    }
+
+    /// Stacked bars per bucket: 401 (red), 403 (amber), 407 (blue); the onset as a line.
+    static func chart(_ report: LogReport) -> String {
+        let points = report.points
+        guard !points.isEmpty else { return "<p>No timestamps.</p>\n" }
+        let width = 800.0
+        let height = 200.0
+        let top = Double(max(points.map { $0.counts.unauthorized + $0.counts.forbidden + $0.counts.proxyAuthentication + $0.counts.errorLogFailures }.max() ?? 0, 1))
+        let barWidth = width / Double(points.count)
+        var svg = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height) + 20)\" role=\"img\" aria-label=\"401, 403 and 407 per \(report.bucketMinutes) minutes\">\n"
+        for (index, point) in points.enumerated() {
+            var y = height
+            let x = Double(index) * barWidth
+            for (value, color) in [(point.counts.unauthorized + point.counts.errorLogFailures, "#d92d20"), (point.counts.forbidden, "#f79009"), (point.counts.proxyAuthentication, "#2e90fa")] where value > 0 {
+                let h = Double(value) / top * height
+                y -= h
+                svg += "<rect x=\"\(format(x))\" y=\"\(format(y))\" width=\"\(format(max(barWidth - 1, 1)))\" height=\"\(format(h))\" fill=\"\(color)\"><title>\(LogReport.time(point.minute)): \(value)</title></rect>\n"
+            }
+        }
+        if let onset = report.onset, let first = points.first {
+            let x = Double(onset.minute - first.minute) / Double(report.bucketMinutes) * barWidth
+            svg += "<line x1=\"\(format(x))\" x2=\"\(format(x))\" y1=\"0\" y2=\"\(Int(height))\" stroke=\"#1b1f24\" stroke-dasharray=\"4 3\"/>\n"
+        }
+        svg += "<text x=\"0\" y=\"\(Int(height) + 16)\" font-size=\"12\">\(LogReport.time(points[0].minute))</text>\n"
+        svg += "<text x=\"\(Int(width))\" y=\"\(Int(height) + 16)\" font-size=\"12\" text-anchor=\"end\">\(LogReport.time(points[points.count - 1].minute))</text>\n</svg>\n"
+        svg += "<p class=legend><span style=\"background:#d92d20\"></span>401 and error-log failures<span style=\"background:#f79009\"></span>403<span style=\"background:#2e90fa\"></span>407</p>\n"
+        return svg
+    }
+
+    static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// Reads lines of one format into a ``LogSummary``. One sink per file range; ranges read on different cores are
+/// merged afterwards. Only 401, 403 and 407 lines (and error-log failures) turn fields into strings.
+struct LineSink {
+    let format: LogFormat
+    let path: String
+    var summary = LogSummary()
+    private var clock = MinuteClock()
+    private var bucketMinute: Int?
+    private var bucket = TimelineBucket()
+
+    init(format: LogFormat, path: String) {
+        self.format = format
+        self.path = path
+    }
+
+    mutating func consume(_ line: UnsafeRawBufferPointer, at offset: Int) {
+        summary.lines += 1
+        if line.isEmpty { return }
+        switch format {
+        case .combined:
+            guard let parsed = CombinedLine.parse(line, clock: &clock) else { return unreadable(line, offset) }
+            count(status: parsed.status, minute: parsed.minute)
+            if isRefusal(parsed.status) {
+                refusal(
+                    status: parsed.status, minute: parsed.minute, client: line.text(parsed.client), user: parsed.user.map { line.text($0) },
+                    path: parsed.path(in: line).map { line.text($0) }, userAgent: parsed.userAgent(in: line).map { line.text($0) }, reason: nil)
+            }
+        case .json:
+            guard let parsed = JSONLogLine.parse(line) else { return unreadable(line, offset) }
+            count(status: parsed.status, minute: parsed.minute)
+            if isRefusal(parsed.status) {
+                refusal(status: parsed.status, minute: parsed.minute, client: parsed.client ?? "-", user: parsed.user, path: parsed.path, userAgent: parsed.userAgent, reason: parsed.reason)
+            }
+        case .apacheError, .nginxError:
+            let text = String(decoding: line, as: UTF8.self)
+            guard let parsed = format == .apacheError ? ErrorLogLine.apache(text) : ErrorLogLine.nginx(text) else { return }
+            summary.errorLogLines += 1
+            summary.reasons.add(parsed.reason)
+            if ErrorLogLine.failedLogin.contains(parsed.reason) {
+                if let minute = parsed.minute { summary.timeline[minute, default: TimelineBucket()].errorLogFailures += 1 }
+                if let client = parsed.client { summary.addFailure(client: client, user: parsed.user, minute: parsed.minute) }
+            }
+        }
+    }
+
+    /// Flushes the minute being counted; call once at the end.
+    mutating func finish() -> LogSummary {
+        flushBucket()
+        return summary
+    }
+
+    @inline(__always) private func isRefusal(_ status: Int) -> Bool { status == 401 || status == 403 || status == 407 }
+
+    private mutating func count(status: Int, minute: Int?) {
+        summary.requests += 1
+        summary.statuses[min(max(status, 0), 599)] += 1
+        guard let minute else { return }
+        if minute != bucketMinute {
+            flushBucket()
+            bucketMinute = minute
+        }
+        bucket.requests += 1
+        switch status {
+        case 401: bucket.unauthorized += 1
+        case 403: bucket.forbidden += 1
+        case 407: bucket.proxyAuthentication += 1
+        default: break
+        }
+    }
+
+    private mutating func flushBucket() {
+        guard let minute = bucketMinute else { return }
+        summary.timeline[minute, default: TimelineBucket()].add(bucket)
+        bucket = TimelineBucket()
+        bucketMinute = nil
+    }
+
+    private mutating func refusal(status: Int, minute: Int?, client: String, user: String?, path: String?, userAgent: String?, reason: String?) {
+        summary.clients.add(client)
+        if let user { summary.users.add(user) }
+        if let path { summary.paths.add(path) }
+        if let userAgent { summary.userAgents.add(userAgent) }
+        if let reason { summary.reasons.add(reason) }
+        guard status == 401 else { return }
+        if user == nil {
+            summary.challenges += 1
+        } else {
+            summary.refusedCredentials += 1
+            summary.addFailure(client: client, user: user, minute: minute)
+        }
+    }
+
+    private mutating func unreadable(_ line: UnsafeRawBufferPointer, _ offset: Int) {
+        let preview = String(decoding: line.prefix(60), as: UTF8.self).unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : String($0) }.joined()
+        summary.note(LogProblem(path: path, offset: offset, message: "not a \(format.rawValue) line: \(preview)\(line.count > 60 ? "…" : "")"))
+    }
+}

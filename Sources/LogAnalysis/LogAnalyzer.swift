@@ -1,0 +1,156 @@
+import Foundation
+
+/// Reads log files into one ``LogSummary``: each file's format detected from its first lines, plain files cut into
+/// one range per core and read in parallel, gzip files inflated as a stream; memory stays bounded by the block
+/// size and the bounded counters, whatever the input size. A file that cannot be read, or a corrupt stretch, is
+/// reported and the rest is still analysed.
+public struct LogAnalyzer: Sendable {
+    /// Below this size a plain file is read by one task.
+    static let parallelThreshold = 8 << 20
+    public var cores: Int
+    /// Forces one format instead of detecting it.
+    public var format: LogFormat?
+
+    public init(cores: Int = ProcessInfo.processInfo.activeProcessorCount, format: LogFormat? = nil) {
+        self.cores = max(1, cores)
+        self.format = format
+    }
+
+    /// Analyses every file; `progress` is called with bytes read so far (from several tasks).
+    public func analyze(paths: [String], progress: (@Sendable (Int) -> Void)? = nil) async -> LogSummary {
+        var total = LogSummary()
+        for path in paths {
+            total.merge(await analyze(path: path, progress: progress))
+        }
+        return total
+    }
+
+    func analyze(path: String, progress: (@Sendable (Int) -> Void)?) async -> LogSummary {
+        let compressed = GzipBlocks.isGzip(path: path)
+        let sample: [String]
+        do {
+            sample = try Self.firstLines(path: path, compressed: compressed)
+        } catch {
+            var failed = LogSummary()
+            failed.note(error, path: path, offset: 0)
+            failed.files.append(FileReport(path: path, format: nil, bytes: 0, compressed: compressed))
+            return failed
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard let format = format ?? LogFormat.detect(sample) else {
+            var unknown = LogSummary()
+            unknown.note(LogProblem(path: path, offset: 0, message: "no known log format (common, combined, JSON lines, Apache or nginx error log)"))
+            unknown.files.append(FileReport(path: path, format: nil, bytes: size, compressed: compressed))
+            return unknown
+        }
+        var summary: LogSummary
+        if compressed {
+            summary = Self.readGzip(path: path, format: format, progress: progress)
+        } else {
+            summary = await readPlain(path: path, format: format, size: size, progress: progress)
+        }
+        summary.files.append(FileReport(path: path, format: format, bytes: size, compressed: compressed))
+        return summary
+    }
+
+    private func readPlain(path: String, format: LogFormat, size: Int, progress: (@Sendable (Int) -> Void)?) async -> LogSummary {
+        let parts = size < Self.parallelThreshold ? 1 : cores
+        let ranges = (0..<parts).map { part in (size * part / parts)..<(size * (part + 1) / parts) }
+        return await withTaskGroup(of: LogSummary.self) { group in
+            for range in ranges {
+                group.addTask { Self.readRange(path: path, format: format, range: range, progress: progress) }
+            }
+            var merged = LogSummary()
+            for await part in group { merged.merge(part) }
+            return merged
+        }
+    }
+
+    /// The lines that start inside `range`: a range after the first begins after the first newline at or past its
+    /// start (the previous range finishes the line that crosses the boundary).
+    static func readRange(path: String, format: LogFormat, range: Range<Int>, progress: (@Sendable (Int) -> Void)?) -> LogSummary {
+        var sink = LineSink(format: format, path: path)
+        do {
+            let file = try FileBlocks(path: path)
+            defer { file.close() }
+            let start = range.lowerBound == 0 ? 0 : range.lowerBound - 1
+            var assembler = LineAssembler(startingAt: start)
+            var skipFirst = range.lowerBound > 0
+            try file.read(from: start) { block, offset in
+                let more = assembler.feed(block, line: { line, lineOffset in
+                    if skipFirst {
+                        skipFirst = false
+                        return true
+                    }
+                    guard lineOffset < range.upperBound else { return false }
+                    sink.consume(line, at: lineOffset)
+                    return true
+                }, overlong: { lineOffset in
+                    if skipFirst {
+                        skipFirst = false
+                    } else if lineOffset < range.upperBound {
+                        sink.summary.note(LogProblem(path: path, offset: lineOffset, message: "a line longer than 64 KiB, skipped"))
+                    }
+                })
+                progress?(block.count)
+                return more && offset + block.count < range.upperBound + LineAssembler.maximumLine
+            }
+            assembler.finish { line, lineOffset in
+                if !skipFirst, lineOffset < range.upperBound { sink.consume(line, at: lineOffset) }
+                return true
+            }
+        } catch {
+            sink.summary.note(error, path: path, offset: range.lowerBound)
+        }
+        return sink.finish()
+    }
+
+    static func readGzip(path: String, format: LogFormat, progress: (@Sendable (Int) -> Void)?) -> LogSummary {
+        var sink = LineSink(format: format, path: path)
+        var assembler = LineAssembler()
+        do {
+            try GzipBlocks.read(path: path) { block in
+                _ = assembler.feed(block, line: { line, offset in
+                    sink.consume(line, at: offset)
+                    return true
+                }, overlong: { offset in
+                    sink.summary.note(LogProblem(path: path, offset: offset, message: "a line longer than 64 KiB (uncompressed offset), skipped"))
+                })
+                progress?(block.count)
+            }
+            // A stream that ends cleanly may still lack a final newline; a truncated one ends mid-line, which is dropped.
+            assembler.finish { line, offset in
+                sink.consume(line, at: offset)
+                return true
+            }
+        } catch {
+            sink.summary.note(error, path: path, offset: 0)
+        }
+        return sink.finish()
+    }
+
+    /// The first lines of a file (inflated if need be), for format detection.
+    static func firstLines(path: String, compressed: Bool) throws -> [String] {
+        var bytes: [UInt8] = []
+        if compressed {
+            struct Enough: Error {}
+            do {
+                try GzipBlocks.read(path: path) { block in
+                    bytes += block.prefix(65536 - bytes.count)
+                    if bytes.count >= 65536 { throw Enough() }
+                }
+            } catch is Enough {
+            } catch let error as LogError {
+                if bytes.isEmpty { throw error }
+            }
+        } else {
+            let file = try FileBlocks(path: path)
+            defer { file.close() }
+            try file.read(from: 0) { block, _ in
+                bytes += block.prefix(65536)
+                return false
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n", maxSplits: 60).dropLast().map { String($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+}

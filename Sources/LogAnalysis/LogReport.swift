@@ -1,0 +1,77 @@
+import Foundation
+
+/// What `gatehouse logs` reports, worked out from a ``LogSummary``: counts and shares of 401, 403 and 407, the
+/// timeline in at most ``maximumPoints`` buckets, the onset, the top refused clients, users, paths and agents, the
+/// reasons error logs give, and the attacks. Renderers (terminal, JSON, HTML) only lay it out.
+public struct LogReport: Sendable {
+    public struct Point: Sendable, Hashable {
+        /// The bucket's first minute since 1970 (UTC).
+        public var minute: Int
+        public var counts: TimelineBucket
+    }
+
+    public var summary: LogSummary
+    public var bucketMinutes: Int
+    public var points: [Point]
+    public var onset: Onset?
+    public var attacks: [Attack]
+    static let maximumPoints = 120
+    public static let topLimit = 10
+
+    public init(_ summary: LogSummary) {
+        self.summary = summary
+        onset = Onset.find(in: summary.timeline)
+        attacks = Attack.find(in: summary.failuresByClient)
+        guard let first = summary.firstMinute, let last = summary.lastMinute else {
+            bucketMinutes = 1
+            points = []
+            return
+        }
+        let span = last - first + 1
+        let size = [1, 5, 15, 60, 180, 360, 1440, 10080].first { span / $0 < Self.maximumPoints } ?? 43200
+        var buckets: [Int: TimelineBucket] = [:]
+        for (minute, counts) in summary.timeline {
+            buckets[(minute - first) / size, default: TimelineBucket()].add(counts)
+        }
+        bucketMinutes = size
+        points = (0...((last - first) / size)).map { index in
+            Point(minute: first + index * size, counts: buckets[index] ?? TimelineBucket())
+        }
+    }
+
+    public func count(_ status: Int) -> Int { summary.statuses[status] }
+
+    /// The share of all requests, 0...1.
+    public func share(_ status: Int) -> Double {
+        summary.requests == 0 ? 0 : Double(summary.statuses[status]) / Double(summary.requests)
+    }
+
+    /// Minutes since 1970 as `2026-11-24T05:23Z`.
+    public static func time(_ minute: Int) -> String {
+        let date = Date(timeIntervalSince1970: TimeInterval(minute) * 60)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm'Z'"
+        return formatter.string(from: date)
+    }
+
+    /// What an error-log reason means, in the words of `CAUSES.md`.
+    public static func meaning(of reason: String) -> String {
+        switch reason {
+        case "password-mismatch": "wrong password for a known user (credentials-rejected)"
+        case "unknown-user": "a user name the password file does not have (credentials-rejected)"
+        case "scheme-mismatch": "the client used another scheme than the server asks for"
+        case "forbidden-sent-as-401": "authenticated, but a Require rule refused the user; answered 401"
+        case "denied-by-server-configuration": "refused by the configuration (Require ip/host, deny)"
+        case "password-file-error": "the server could not read its password file or verify its hash"
+        case "config-error": "the authentication configuration is broken (e.g. AuthType without AuthName)"
+        case "digest-realm-mismatch": "Digest response computed for another realm"
+        case "digest-uri-mismatch": "Digest uri differs from the request (a rewriting proxy)"
+        case "digest-stale-nonce": "Digest nonce expired; the client should retry with the new one"
+        case "digest-invalid-nonce": "Digest nonce not issued by this server, or altered"
+        case "no-credentials-sent": "a request without credentials: the first challenge"
+        default: reason
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// Failed logins that look deliberate, from the refused credentials per client address:
+/// - `brute-force`: one address, at least ``bruteForceFailures`` refused credentials, at a failure a minute or more
+///   over its failing span, against fewer than ``stuffingUsers`` users;
+/// - `credential-stuffing`: one address trying at least ``stuffingUsers`` different users (lists of leaked
+///   credentials), whatever the count per user.
+/// Thresholds follow fail2ban's spirit (a handful of failures is a typo; dozens are a tool).
+public struct Attack: Sendable, Hashable {
+    public var id: String
+    public var client: String
+    public var failures: Int
+    /// The users tried, at most 10 shown.
+    public var users: [String]
+    public var distinctUsers: Int
+
+    static let bruteForceFailures = 20
+    /// A failure a minute on average over the client's failing span: slower is a forgotten password, not a tool.
+    static let bruteForcePerMinute = 1
+    static let stuffingUsers = 10
+
+    static func minutes(_ record: ClientFailures) -> Int {
+        guard let first = record.firstMinute, let last = record.lastMinute else { return 0 }
+        return last - first + 1
+    }
+
+    public static func find(in failures: [String: ClientFailures]) -> [Attack] {
+        var attacks: [Attack] = []
+        for (client, record) in failures {
+            let users = record.users.sorted()
+            if record.users.count >= stuffingUsers {
+                attacks.append(Attack(id: "credential-stuffing", client: client, failures: record.failures, users: Array(users.prefix(10)), distinctUsers: record.users.count))
+            } else if record.failures >= bruteForceFailures, record.failures >= minutes(record) * bruteForcePerMinute {
+                attacks.append(Attack(id: "brute-force", client: client, failures: record.failures, users: users, distinctUsers: record.users.count))
+            }
+        }
+        return attacks.sorted { $0.failures != $1.failures ? $0.failures > $1.failures : $0.client < $1.client }
+    }
+}

@@ -1,0 +1,34 @@
+/// Counts by key with bounded memory: exact until ``capacity`` keys, then the least counted half is dropped each
+/// time the table doubles (lossy counting), so heavy hitters stay exact or nearly so whatever the input size.
+public struct TopCounter: Sendable {
+    public private(set) var counts: [String: Int] = [:]
+    /// Counts dropped by pruning, so shares stay honest.
+    public private(set) var dropped = 0
+    public let capacity: Int
+
+    public init(capacity: Int = 20_000) {
+        self.capacity = capacity
+    }
+
+    public mutating func add(_ key: String, _ count: Int = 1) {
+        counts[key, default: 0] += count
+        if counts.count > capacity * 2 { prune() }
+    }
+
+    public mutating func merge(_ other: TopCounter) {
+        for (key, count) in other.counts { counts[key, default: 0] += count }
+        dropped += other.dropped
+        if counts.count > capacity * 2 { prune() }
+    }
+
+    /// The `limit` largest, largest first, ties by key.
+    public func top(_ limit: Int) -> [(key: String, count: Int)] {
+        counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit).map { (key: $0.key, count: $0.value) }
+    }
+
+    private mutating func prune() {
+        let kept = counts.sorted { $0.value > $1.value }.prefix(capacity)
+        dropped += counts.values.reduce(0, +) - kept.reduce(0) { $0 + $1.value }
+        counts = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+    }
+}
