@@ -5,15 +5,16 @@ import Foundation
 /// size and the bounded counters, whatever the input size. A file that cannot be read, or a corrupt stretch, is
 /// reported and the rest is still analysed.
 public struct LogAnalyzer: Sendable {
-    /// Below this size a plain file is read by one task.
-    static let parallelThreshold = 8 << 20
     public var cores: Int
     /// Forces one format instead of detecting it.
     public var format: LogFormat?
+    /// Below this size a plain file is read by one task.
+    public var parallelThreshold: Int
 
-    public init(cores: Int = ProcessInfo.processInfo.activeProcessorCount, format: LogFormat? = nil) {
+    public init(cores: Int = ProcessInfo.processInfo.activeProcessorCount, format: LogFormat? = nil, parallelThreshold: Int = 8 << 20) {
         self.cores = max(1, cores)
         self.format = format
+        self.parallelThreshold = parallelThreshold
     }
 
     /// Analyses every file; `progress` is called with bytes read so far (from several tasks).
@@ -54,7 +55,7 @@ public struct LogAnalyzer: Sendable {
     }
 
     private func readPlain(path: String, format: LogFormat, size: Int, progress: (@Sendable (Int) -> Void)?) async -> LogSummary {
-        let parts = size < Self.parallelThreshold ? 1 : cores
+        let parts = size < parallelThreshold ? 1 : cores
         let ranges = (0..<parts).map { part in (size * part / parts)..<(size * (part + 1) / parts) }
         return await withTaskGroup(of: LogSummary.self) { group in
             for range in ranges {

@@ -14,7 +14,7 @@ struct DoctorCommand: AsyncParsableCommand {
             preflight (--origin), two repeats. At most 16 requests; a credential never goes to a host you did not name. Exit status: 0 authorized and no cause; 1 a cause or a refusal; 2 unusable input.
             """)
 
-    @Argument(help: "The URL.")
+    @Argument(help: "The URL, or a log file to read as `gatehouse logs` does.")
     var url: String?
     @Argument(parsing: .postTerminator, help: "Or, after --, a failing curl command as pasted: -- curl -u a:b https://…")
     var curlCommand: [String] = []
@@ -50,6 +50,11 @@ struct DoctorCommand: AsyncParsableCommand {
     var markdown = false
 
     func run() async throws {
+        if let url, curlCommand.isEmpty, !url.contains("://"), FileManager.default.fileExists(atPath: url) {
+            // `gatehouse doctor LOGFILE`: the same report as `gatehouse logs`.
+            try await Logs.report(files: [url], format: nil, json: json, html: nil)
+            return
+        }
         var client = try clientRequest()
         if let origin { client.origin = origin }
         if insecure { client.insecure = true }

@@ -1,0 +1,209 @@
+"""`gatehouse logs` on logs written by real nginx and Apache serving real traffic with 401s, sent here with curl
+from several loopback addresses. Every count in the report must equal the ground truth computed from the traffic
+this test sent; the error logs' reasons must match the failures sent; brute force and credential stuffing are named.
+Corrupt input (truncated gzip, binary garbage, 1 MB lines) is reported by offset and the rest still counted."""
+import gzip, json, os, shutil, subprocess, tempfile, time
+
+import pytest
+
+from conftest import BINARY, free_port
+from test_doctor import NGINX
+from test_doctor_apache import APACHE, MODULES
+
+
+def curl(*args):
+    subprocess.run(["curl", "-s", "-o", "/dev/null", *args], check=True)
+
+
+def traffic(base):
+    """Sends the same mix to a server; returns the ground truth of what it must log."""
+    protected, forbidden, public = base + "/basic/", base + "/forbidden/", base + "/public.html"
+    truth = {"401": 0, "403": 0, "200": 0, "challenges": 0, "refused": 0, "password-mismatch": 0, "unknown-user": 0,
+             "clients": {}, "users": {}}
+
+    def sent(client, status, user=None, count=1, reason=None):
+        truth[str(status)] += count
+        if status in (401, 403):
+            truth["clients"][client] = truth["clients"].get(client, 0) + count
+            if user:
+                truth["users"][user] = truth["users"].get(user, 0) + count
+        if status == 401:
+            truth["refused" if user else "challenges"] += count
+        if reason:
+            truth[reason] += count
+
+    curl("--interface", "127.0.0.1", *[protected] * 5)                                  # browsers' first challenge
+    sent("127.0.0.1", 401, count=5)
+    curl("--interface", "127.0.0.1", "-u", "alice:alice-pw", *[protected] * 7)         # working logins
+    sent("127.0.0.1", 200, count=7)
+    curl("--interface", "127.0.0.2", "-u", "bob:typo", *[protected] * 3)               # a forgotten password
+    sent("127.0.0.2", 401, "bob", count=3, reason="password-mismatch")
+    curl("--interface", "127.0.0.3", "-u", "alice:guess", *[protected] * 25)           # brute force
+    sent("127.0.0.3", 401, "alice", count=25, reason="password-mismatch")
+    stuffing = []
+    for index in range(12):                                                              # credential stuffing
+        stuffing += (["--next"] if index else []) + ["--interface", "127.0.0.4", "-u", f"leaked{index}:pw{index}", protected]
+        sent("127.0.0.4", 401, f"leaked{index}", reason="unknown-user")
+    curl(*stuffing)
+    curl("--interface", "127.0.0.5", *[forbidden] * 4)                                  # refused by configuration
+    sent("127.0.0.5", 403, count=4)
+    curl("--interface", "127.0.0.1", *[public] * 6)
+    sent("127.0.0.1", 200, count=6)
+    return truth
+
+
+def check(report, truth):
+    assert report["status"]["401"] == truth["401"]
+    assert report["status"]["403"] == truth["403"]
+    assert report["statuses"]["200"] == truth["200"]
+    assert report["requests"] == truth["401"] + truth["403"] + truth["200"]
+    assert report["unauthorized"] == {"challenges": truth["challenges"], "refused_credentials": truth["refused"]}
+    assert {c["key"]: c["count"] for c in report["top"]["clients"]} == truth["clients"]
+    top_users = {u["key"]: u["count"] for u in report["top"]["users"]}
+    assert top_users["alice"] == truth["users"]["alice"] and top_users["bob"] == truth["users"]["bob"]
+    reasons = {r["id"]: r["count"] for r in report["reasons"]}
+    assert reasons.get("password-mismatch") == truth["password-mismatch"]
+    assert reasons.get("unknown-user") == truth["unknown-user"]
+    attacks = {(a["id"], a["client"]) for a in report["attacks"]}
+    assert ("brute-force", "127.0.0.3") in attacks and ("credential-stuffing", "127.0.0.4") in attacks
+    assert not any(client == "127.0.0.2" for _, client in attacks), "three typos are not an attack"
+    assert report["unreadable"] == 0
+
+
+def logs(*files):
+    result = subprocess.run([BINARY, "logs", "--json", *files], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def site(files):
+    folder = tempfile.mkdtemp(prefix="gatehouse-logs-")
+    for path in ("www/basic", "www/forbidden"):
+        os.makedirs(os.path.join(folder, path))
+    for page in ("www/basic/index.html", "www/forbidden/index.html", "www/public.html"):
+        with open(os.path.join(folder, page), "w") as f:
+            f.write("ok\n")
+    shutil.copy(os.path.join(files, "users.htpasswd"), folder)
+    for root, _, names in os.walk(folder):
+        os.chmod(root, 0o755)
+        for name in names:
+            os.chmod(os.path.join(root, name), 0o644)
+    return folder
+
+
+def wait_for(url):
+    for _ in range(100):
+        if subprocess.run(["curl", "-s", "-o", "/dev/null", url]).returncode == 0:
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not start")
+
+
+def test_nginx_access_and_error_logs(files):
+    folder = site(files)
+    port = free_port()
+    with open(os.path.join(folder, "nginx.conf"), "w") as f:
+        f.write(f"""
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log info;
+events {{ worker_connections 64; }}
+http {{
+    access_log {folder}/access.log combined;
+    client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy; fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        root {folder}/www;
+        location /basic/ {{ auth_basic "nginx"; auth_basic_user_file {folder}/users.htpasswd; }}
+        location /forbidden/ {{ deny all; }}
+    }}
+}}
+""")
+    process = subprocess.Popen([NGINX, "-c", f"{folder}/nginx.conf", "-p", f"{folder}/", "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/public.html")
+        open(os.path.join(folder, "access.log"), "w").close()  # only this test's traffic
+        truth = traffic(f"http://127.0.0.1:{port}")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    report = logs(os.path.join(folder, "access.log"), os.path.join(folder, "error.log"))
+    check(report, truth)
+    assert [f["format"] for f in report["files"]] == ["combined", "nginx-error"]
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_apache_access_and_error_logs(files):
+    folder = site(files)
+    port = free_port()
+    modules = ["mpm_event", "authn_core", "authn_file", "authz_core", "authz_user", "authz_host", "auth_basic", "dir", "log_config"]
+    loads = "\n".join(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in modules if os.path.exists(f"{MODULES}/mod_{m}.so"))
+    with open(os.path.join(folder, "apache2.conf"), "w") as f:
+        f.write(f"""
+ServerRoot {folder}
+PidFile {folder}/httpd.pid
+DefaultRuntimeDir {folder}
+Mutex file:{folder}
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+{loads}
+User www-data
+Group www-data
+ErrorLog {folder}/error.log
+LogFormat "%h %l %u %t \\"%r\\" %>s %b \\"%{{Referer}}i\\" \\"%{{User-agent}}i\\"" combined
+CustomLog {folder}/access.log combined
+DocumentRoot {folder}/www
+DirectoryIndex index.html
+<Directory {folder}/www>
+    Require all granted
+</Directory>
+<Location /basic/>
+    AuthType Basic
+    AuthName "apache"
+    AuthUserFile {folder}/users.htpasswd
+    Require valid-user
+</Location>
+<Location /forbidden/>
+    Require all denied
+</Location>
+""")
+    process = subprocess.Popen([APACHE, "-f", f"{folder}/apache2.conf", "-DFOREGROUND"], stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/public.html")
+        time.sleep(0.2)
+        open(os.path.join(folder, "access.log"), "w").close()
+        truth = traffic(f"http://127.0.0.1:{port}")
+        time.sleep(0.5)  # Apache writes its logs through buffers
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    report = logs(os.path.join(folder, "access.log"), os.path.join(folder, "error.log"))
+    check(report, truth)
+    assert [f["format"] for f in report["files"]] == ["combined", "apache-error"]
+    # The same logs gzipped, and as `gatehouse doctor LOGFILE`.
+    packed = os.path.join(folder, "access.log.gz")
+    with open(os.path.join(folder, "access.log"), "rb") as source, gzip.open(packed, "wb") as target:
+        target.write(source.read())
+    assert logs(packed)["status"] == report["status"]
+    doctor = subprocess.run([BINARY, "doctor", "--json", os.path.join(folder, "access.log")], capture_output=True, text=True)
+    assert json.loads(doctor.stdout)["status"]["401"] == truth["401"]
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_corrupt_input_is_reported_and_the_rest_counted(tmp_path):
+    line = '127.0.0.1 - alice [24/Nov/2026:05:00:00 +0000] "GET /basic/ HTTP/1.1" 401 381 "-" "curl/8.5.0"\n'
+    good = (line * 100).encode()
+    plain = tmp_path / "mixed.log"
+    plain.write_bytes(good + os.urandom(3000).replace(b"\n", b"x") + b"\n" + b"x" * (1 << 20) + b"\n" + good)
+    report = logs(str(plain))
+    assert report["status"]["401"] == 200, "every good line around the garbage is counted"
+    offsets = [p["offset"] for p in report["problems"]]
+    assert len(good) in offsets, "the garbage is reported at its byte offset"
+    assert any("64 KiB" in p["message"] for p in report["problems"])
+    truncated = tmp_path / "cut.log.gz"
+    packed = gzip.compress(good * 50)
+    truncated.write_bytes(packed[: len(packed) // 2])
+    report = logs(str(truncated))
+    assert 0 < report["status"]["401"] < 10000
+    assert any("truncated" in p["message"] for p in report["problems"])

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+@testable import LogAnalysis
+
+/// The log readers on lines as Apache and nginx write them, the parallel split of a file, and the change point.
+@Suite struct LogAnalysisTests {
+    func file(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("logs-\(UUID().uuidString).log").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func combinedLineFieldsAndTime() {
+        // Apache's own example line (mod_log_config documentation), with a quote escaped inside the request.
+        let text = #"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif?x=\"1\" HTTP/1.0" 401 2326 "http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)""#
+        var clock = MinuteClock()
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBytes { line in
+            let parsed = CombinedLine.parse(line, clock: &clock)
+            #expect(parsed?.status == 401)
+            #expect(parsed.map { line.text($0.client) } == "127.0.0.1")
+            #expect(parsed?.user.map { line.text($0) } == "frank")
+            #expect(parsed?.path(in: line).map { line.text($0) } == "/apache_pb.gif")
+            #expect(parsed?.userAgent(in: line).map { line.text($0) } == "Mozilla/4.08 [en] (Win98; I ;Nav)")
+            // 13:55 at -0700 is 20:55 UTC.
+            let expected = Int(DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(identifier: "UTC"), year: 2000, month: 10, day: 10, hour: 20, minute: 55).date!.timeIntervalSince1970) / 60
+            #expect(parsed?.minute == expected)
+        }
+        #expect(Array("not a log line at all, really".utf8).withUnsafeBytes { CombinedLine.parse($0, clock: &clock) } == nil)
+    }
+
+    @Test func errorLogReasons() {
+        let apache = ErrorLogLine.apache(#"[Tue Nov 24 05:23:08.123456 2026] [auth_basic:error] [pid 12:tid 34] [client 127.0.0.3:51234] AH01617: user alice: authentication failure for "/basic/": Password Mismatch"#)
+        #expect(apache?.reason == "password-mismatch" && apache?.user == "alice" && apache?.client == "127.0.0.3")
+        let ipv6 = ErrorLogLine.apache(#"[Tue Nov 24 05:23:08.123456 2026] [auth_basic:error] [pid 12] [client ::1:46712] AH01618: user bob not found: /basic/"#)
+        #expect(ipv6?.reason == "unknown-user" && ipv6?.client == "::1" && ipv6?.user == "bob")
+        let nginx = ErrorLogLine.nginx(#"2026/11/24 05:23:08 [error] 7#7: *3 user "carol" was not found in "/etc/nginx/users", client: 127.0.0.4, server: , request: "GET /basic/ HTTP/1.1", host: "127.0.0.1""#)
+        #expect(nginx?.reason == "unknown-user" && nginx?.user == "carol" && nginx?.client == "127.0.0.4")
+        #expect(ErrorLogLine.nginx("2026/11/24 05:23:08 [notice] 7#7: signal process started") == nil)
+    }
+
+    @Test func formatsAreDetected() {
+        #expect(LogFormat.detect([#"{"status":401,"client":"::1"}"#]) == .json)
+        #expect(LogFormat.detect(["2026/11/24 05:23:08 [error] 7#7: *3 user \"x\": password mismatch, client: 1.2.3.4"]) == .nginxError)
+        #expect(LogFormat.detect(["[Tue Nov 24 05:23:08.123456 2026] [core:notice] [pid 1] AH00094: Command line: 'apache2'"]) == .apacheError)
+        #expect(LogFormat.detect(["\u{1}\u{2} binary"]) == nil)
+    }
+
+    @Test func aFileSplitAcrossCoresCountsEveryLineOnce() async throws {
+        var text = ""
+        for index in 0..<5000 {
+            let status = index % 7 == 0 ? 401 : 200
+            text += "10.0.\(index % 3).1 - - [24/Nov/2026:05:\(String(format: "%02d", index % 60)):00 +0000] \"GET /p\(index % 13) HTTP/1.1\" \(status) \(index) \"-\" \"agent \(index % 5)\"\n"
+        }
+        let path = try file(text + "a last line without a newline - - [24/Nov/2026:05:00:00 +0000] \"GET / HTTP/1.1\" 401 1")
+        let whole = await LogAnalyzer(cores: 1).analyze(paths: [path])
+        for cores in [2, 3, 7, 16] {
+            let split = await LogAnalyzer(cores: cores, parallelThreshold: 0).analyze(paths: [path])
+            #expect(split.requests == 5001 && split.statuses[401] == whole.statuses[401], "\(cores) ranges")
+            #expect(split.clients.counts == whole.clients.counts)
+        }
+        #expect(whole.statuses[401] == (0..<5000).filter { $0 % 7 == 0 }.count + 1)
+    }
+
+    @Test func onsetIsTheChangePoint() {
+        var timeline: [Int: TimelineBucket] = [:]
+        for minute in 0..<100 {
+            var bucket = TimelineBucket()
+            bucket.requests = 100
+            bucket.unauthorized = minute < 60 ? minute % 2 : 8 + minute % 3
+            timeline[1000 + minute] = bucket
+        }
+        #expect(Onset.find(in: timeline)?.minute == 1060)
+        let flat = timeline.mapValues { bucket -> TimelineBucket in
+            var copy = bucket
+            copy.unauthorized = 3
+            return copy
+        }
+        #expect(Onset.find(in: flat) == nil, "a steady rate has no onset")
+    }
+
+    @Test func attacksNeedVolumeSpeedOrBreadth() {
+        var failures: [String: ClientFailures] = [:]
+        for index in 0..<30 { failures["fast", default: ClientFailures()].add(user: "alice", minute: 100 + index / 10) }
+        for index in 0..<30 { failures["slow", default: ClientFailures()].add(user: "alice", minute: 100 + index * 60) }
+        for index in 0..<12 { failures["wide", default: ClientFailures()].add(user: "user\(index)", minute: 100) }
+        let found = Dictionary(uniqueKeysWithValues: Attack.find(in: failures).map { ($0.client, $0.id) })
+        #expect(found == ["fast": "brute-force", "wide": "credential-stuffing"])
+    }
+
+    @Test func topCounterStaysBoundedAndKeepsHeavyHitters() {
+        var counter = TopCounter(capacity: 100)
+        for index in 0..<10_000 { counter.add("rare-\(index)") }
+        for _ in 0..<500 { counter.add("heavy") }
+        #expect(counter.counts.count <= 200)
+        #expect(counter.top(1).first?.key == "heavy")
+    }
+}
