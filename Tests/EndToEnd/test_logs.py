@@ -5,8 +5,9 @@ Corrupt input (truncated gzip, binary garbage, 1 MB lines) is reported by offset
 import gzip, json, os, shutil, subprocess, tempfile, time
 
 import pytest
+import requests
 
-from conftest import BINARY, free_port
+from conftest import BINARY, PrivateGateway, config, free_port
 from test_doctor import NGINX
 from test_doctor_apache import APACHE, MODULES
 
@@ -207,3 +208,25 @@ def test_corrupt_input_is_reported_and_the_rest_counted(tmp_path):
     report = logs(str(truncated))
     assert 0 < report["status"]["401"] < 10000
     assert any("truncated" in p["message"] for p in report["problems"])
+
+
+def test_the_gateways_own_access_log(files, upstream, jwks_url):
+    with PrivateGateway(files, config(upstream, jwks_url)) as gateway:
+        for _ in range(3):
+            requests.get(gateway.url + "/basic/")                                   # challenges
+        for _ in range(4):
+            requests.get(gateway.url + "/basic/", auth=("alice", "nope"))           # password-mismatch
+        requests.get(gateway.url + "/basic/", auth=("mallory", "x"))                # unknown-user
+        requests.get(gateway.url + "/basic/", auth=("alice", "alice-pw"))
+        requests.get(gateway.url + "/admin/", auth=("bob", "bob-pw"))               # 403: not in require.users
+        log = os.path.join(gateway.folder, "access.jsonl")
+        for _ in range(50):
+            if os.path.exists(log) and sum(1 for _ in open(log)) >= 10:
+                break
+            time.sleep(0.1)
+        report = logs(log)
+    assert report["files"][0]["format"] == "json"
+    assert report["status"] == {"401": 8, "403": 1, "407": 0}
+    assert report["unauthorized"] == {"challenges": 3, "refused_credentials": 5}
+    reasons = {r["id"]: r["count"] for r in report["reasons"]}
+    assert reasons["password-mismatch"] == 4 and reasons["unknown-user"] == 1
