@@ -22,10 +22,12 @@ public struct Finding: Sendable, Hashable {
     public var evidence: [String]
     /// A curl command that should work, when the rule knows one.
     public var correctedRequest: String?
+    /// For a finding about a server's configuration: the file and line (`/etc/nginx/nginx.conf:42`).
+    public var location: String?
 
     public init(
         id: String, severity: Severity, confidence: Int, title: String, explanation: String, fix: String,
-        evidence: [String], correctedRequest: String? = nil
+        evidence: [String], correctedRequest: String? = nil, location: String? = nil
     ) {
         self.id = id
         self.severity = severity
@@ -35,5 +37,6 @@ public struct Finding: Sendable, Hashable {
         self.fix = fix
         self.evidence = evidence
         self.correctedRequest = correctedRequest
+        self.location = location
     }
 }

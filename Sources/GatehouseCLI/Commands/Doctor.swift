@@ -44,6 +44,10 @@ struct DoctorCommand: AsyncParsableCommand {
     var insecure = false
     @Option(help: "Act as a browser page from this origin (adds the CORS preflight).")
     var origin: String?
+    @Option(name: .customLong("user"), help: "With a server configuration: check this user in its password file, as the server would.")
+    var configUser: String?
+    @Option(name: .customLong("password"), help: "With --user: the password to check against the file.")
+    var configPassword: String?
     @Flag(help: "Print JSON.")
     var json = false
     @Flag(help: "Print Markdown, for a ticket.")
@@ -51,8 +55,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let url, curlCommand.isEmpty, !url.contains("://"), FileManager.default.fileExists(atPath: url) {
-            // `gatehouse doctor LOGFILE`: the same report as `gatehouse logs`.
-            try await Logs.report(files: [url], format: nil, json: json, html: nil)
+            try await diagnoseFile(url)
             return
         }
         var client = try clientRequest()
@@ -77,6 +80,23 @@ struct DoctorCommand: AsyncParsableCommand {
             print(DoctorReport.text(diagnosis), terminator: "")
         }
         if diagnosis.foundProblem { throw ExitCode(1) }
+    }
+
+    /// `gatehouse doctor CONFIG` (nginx or Apache, a file or a directory) or `gatehouse doctor LOGFILE`.
+    private func diagnoseFile(_ path: String) async throws {
+        guard ConfigDiagnosis.looksLikeConfig(path) else {
+            try await Logs.report(files: [path], format: nil, json: json, html: nil)
+            return
+        }
+        let diagnosis: ConfigDiagnosis
+        do {
+            diagnosis = try ConfigDiagnosis.run(path: path, user: configUser, password: configPassword)
+        } catch {
+            Terminal.error("gatehouse doctor: \(error)")
+            throw ExitCode(2)
+        }
+        print(json ? DoctorReport.json(diagnosis) : DoctorReport.text(diagnosis), terminator: json ? "\n" : "")
+        if diagnosis.findings.contains(where: { $0.severity == .cause }) { throw ExitCode(1) }
     }
 
     /// The request from the pasted curl command, or from the URL and flags. Both go through `CurlArguments`, so a

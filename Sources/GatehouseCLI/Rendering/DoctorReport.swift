@@ -12,15 +12,7 @@ enum DoctorReport {
             lines.append(diagnosis.outcome == "authorized" ? Terminal.green(summary) : Terminal.red(Terminal.printable(summary)))
             if diagnosis.outcome != "error" { lines.append("Checked: " + Diagnosis.checks.joined(separator: "; ") + ".") }
         }
-        for finding in diagnosis.findings {
-            let mark = finding.severity == .cause ? Terminal.red("✗ cause") : finding.severity == .warning ? "! warning" : "· info"
-            lines.append("")
-            lines.append("\(mark) \(Terminal.bold(finding.id)): \(finding.title)")
-            lines.append("  \(Terminal.printable(finding.explanation))")
-            for item in finding.evidence { lines.append(Terminal.dim("  evidence: \(Terminal.printable(item))")) }
-            lines.append("  fix: \(finding.fix)")
-            if let corrected = finding.correctedRequest { lines.append("  try: \(corrected)") }
-        }
+        lines += diagnosis.findings.flatMap(findingLines)
         lines.append("")
         lines.append(Terminal.dim("exchanges:"))
         let evidence = diagnosis.evidence
@@ -32,18 +24,50 @@ enum DoctorReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// One finding for the terminal: a mark, the id and title, then the explanation, evidence, fix and location.
+    static func findingLines(_ finding: Finding) -> [String] {
+        let mark = finding.severity == .cause ? Terminal.red("✗ cause") : finding.severity == .warning ? "! warning" : "· info"
+        var lines = ["", "\(mark) \(Terminal.bold(finding.id)): \(Terminal.printable(finding.title))"]
+        if let location = finding.location { lines.append("  at \(Terminal.printable(location))") }
+        lines.append("  \(Terminal.printable(finding.explanation))")
+        for item in finding.evidence { lines.append(Terminal.dim("  evidence: \(Terminal.printable(item))")) }
+        lines.append("  fix: \(finding.fix)")
+        if let corrected = finding.correctedRequest { lines.append("  try: \(corrected)") }
+        return lines
+    }
+
+    /// One finding in the JSON shape of DESIGN.md, with `corrected_request` and, for configurations, `location`.
+    static func findingJSON(_ finding: Finding) -> OrderedJSON {
+        .object([
+            ("id", .string(finding.id)), ("severity", .string(finding.severity.rawValue)), ("title", .string(finding.title)),
+            ("explanation", .string(finding.explanation)), ("fix", .string(finding.fix)),
+            ("evidence", .array(finding.evidence.map(OrderedJSON.string))),
+            ("corrected_request", .string(finding.correctedRequest)),
+        ] + (finding.location.map { [("location", OrderedJSON.string($0))] } ?? []))
+    }
+
+    /// `gatehouse doctor CONFIG` for a terminal.
+    static func text(_ diagnosis: ConfigDiagnosis) -> String {
+        var lines = [Terminal.bold("\(diagnosis.server.rawValue) configuration") + ": " + diagnosis.files.map(Terminal.printable).joined(separator: ", ")]
+        if !diagnosis.findings.contains(where: { $0.severity == .cause }) {
+            lines.append(Terminal.green("No cause found in the configuration.") + " Checked: auth directives and their inheritance, password and group files (existence, permissions for the server's user, hash formats), Require rules, headers passed to applications.")
+        }
+        lines += diagnosis.findings.flatMap(findingLines)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func json(_ diagnosis: ConfigDiagnosis) -> String {
+        OrderedJSON.object([
+            ("target", .string(diagnosis.files.joined(separator: ", "))), ("server", .string(diagnosis.server.rawValue)),
+            ("findings", .array(diagnosis.findings.map(findingJSON))),
+        ]).text
+    }
+
     static func json(_ diagnosis: Diagnosis) -> String {
         OrderedJSON.object([
             ("target", .string(diagnosis.target.absoluteString)),
             ("outcome", .string(diagnosis.outcome)),
-            ("findings", .array(diagnosis.findings.map { finding in
-                OrderedJSON.object([
-                    ("id", .string(finding.id)), ("severity", .string(finding.severity.rawValue)), ("title", .string(finding.title)),
-                    ("explanation", .string(finding.explanation)), ("fix", .string(finding.fix)),
-                    ("evidence", .array(finding.evidence.map(OrderedJSON.string))),
-                    ("corrected_request", .string(finding.correctedRequest)),
-                ])
-            })),
+            ("findings", .array(diagnosis.findings.map(findingJSON))),
             ("exchanges", .array(diagnosis.evidence.chain.indices.map { exchangeJSON(diagnosis.evidence.chain[$0], credential: diagnosis.evidence.credentialPolicy(atHop: $0)) }
                 + diagnosis.evidence.probes.map { exchangeJSON($0) })),
         ]).text

@@ -1,0 +1,187 @@
+import Foundation
+import Passwords
+
+/// The authentication of an Apache configuration, checked as httpd applies it: per-directory settings inherited
+/// into nested sections (a section's `Require` lines replace the outer ones, as with `AuthMerging Off`), the
+/// `AuthType`/`AuthName`/`AuthUserFile` every protected section needs, the password and group files as `User`
+/// reads them (relative to `ServerRoot`), `Require user`/`group` against those files, and scripts (CGI, FastCGI)
+/// that never see `Authorization` without `CGIPassAuth On`.
+struct ApacheAudit {
+    let root: ConfigDirective
+    let requestedUser: String?
+    let password: String?
+
+    /// The directives in effect in one section, the innermost winning.
+    private struct Effective {
+        var values: [String: ConfigDirective] = [:]
+        var requires: [ConfigDirective] = []
+
+        subscript(_ name: String) -> ConfigDirective? { values[name.lowercased()] }
+
+        mutating func apply(_ section: ConfigDirective) {
+            for child in section.children where !child.isBlock { values[child.name.lowercased()] = child }
+            let own = section.all("Require")
+            if !own.isEmpty { requires = own }
+        }
+    }
+
+    static let authDirectives: Set<String> = ["authtype", "authname", "authuserfile", "authgroupfile", "require", "authbasicprovider", "authdigestprovider"]
+
+    func findings() -> [Finding] {
+        let serverRoot = root.arguments.first ?? (root.location.file as NSString).deletingLastPathComponent
+        let files = PasswordFileAudit(server: .apache, serverUser: runUser(), requestedUser: requestedUser, password: password)
+        var findings: [Finding] = []
+        var audited: Set<String> = []
+        let passesAuthorization = passesAuthorizationEverywhere()
+
+        func walk(_ section: ConfigDirective, _ outer: Effective) {
+            var effective = outer
+            effective.apply(section)
+            let protects = section.children.contains { Self.authDirectives.contains($0.name.lowercased()) }
+            if protects { findings += check(section, effective, serverRoot: serverRoot, files: files, audited: &audited) }
+            if runsScripts(section), effective["AuthType"] == nil, !passesAuthorization,
+                effective["CGIPassAuth"]?.arguments.first?.lowercased() != "on"
+            {
+                findings.append(Finding(
+                    id: "authorization-not-passed-to-app", severity: .warning, confidence: 70,
+                    title: "Scripts here never see the Authorization header",
+                    explanation: "This section runs scripts (CGI or FastCGI) and Apache itself does not authenticate them. Apache hides Authorization from scripts unless told otherwise, so an application that checks credentials itself answers 401 to every request.",
+                    fix: "Add `CGIPassAuth On` to this section (Apache 2.4.13+), or `SetEnvIf Authorization \"(.*)\" HTTP_AUTHORIZATION=$1`.",
+                    evidence: ["\(section.name) \(section.arguments.joined(separator: " ")) at \(section.location)"], location: section.location.description))
+            }
+            for child in section.children where child.isBlock { walk(child, effective) }
+        }
+        walk(root, Effective())
+        return findings
+    }
+
+    private func check(_ section: ConfigDirective, _ effective: Effective, serverRoot: String, files: PasswordFileAudit, audited: inout Set<String>) -> [Finding] {
+        var findings: [Finding] = []
+        let here = section.location.description
+        let requires = effective.requires.filter { ["valid-user", "user", "group"].contains($0.arguments.first?.lowercased() ?? "") }
+        let type = effective["AuthType"]?.arguments.first?.lowercased()
+        if !requires.isEmpty, type == nil || type == "none" {
+            findings.append(configError("Require \(requires[0].arguments.joined(separator: " ")) without AuthType", "Apache cannot ask for a user without an AuthType and answers 500 (\"AuthType not set\").", "Add `AuthType Basic` and `AuthName \"…\"` to this section.", requires[0].location))
+        }
+        guard let type, type == "basic" || type == "digest" else { return findings }
+        let typeLine = effective["AuthType"]!.location
+        guard let realm = effective["AuthName"]?.arguments.first else {
+            findings.append(configError("AuthType \(type.capitalized) without AuthName", "Without AuthName there is no realm for the challenge; Apache answers 500 (AH01615 need AuthName). `apachectl configtest` does not see it.", "Add `AuthName \"Restricted\"` next to AuthType.", typeLine))
+            return findings
+        }
+        let provider = effective[type == "basic" ? "AuthBasicProvider" : "AuthDigestProvider"]?.arguments.first?.lowercased() ?? "file"
+        guard provider == "file" else { return findings }
+        guard let userFile = effective["AuthUserFile"], let path = userFile.arguments.first else {
+            findings.append(configError("AuthType \(type.capitalized) without AuthUserFile", "The file provider has no file to open: every login fails with 500.", "Add `AuthUserFile /path/to/\(type == "basic" ? "htpasswd" : "htdigest")`.", typeLine))
+            return findings
+        }
+        let resolved = ConfigFiles.resolve(path, against: serverRoot)
+        if audited.insert("\(type) \(resolved) \(realm)").inserted {
+            findings += type == "basic"
+                ? files.basic(resolved, at: userFile.location, directive: "AuthUserFile")
+                : files.digest(resolved, realm: realm, at: userFile.location, directive: "AuthUserFile")
+        }
+        let known = knownUsers(resolved, digest: type == "digest")
+        let listed = requires.filter { $0.arguments.first?.lowercased() == "user" }.flatMap { $0.arguments.dropFirst() }
+        if !listed.isEmpty, let known {
+            let missing = listed.filter { !known.contains($0) }
+            if missing.count == listed.count {
+                findings.append(Finding(
+                    id: "forbidden-sent-as-401", severity: .cause, confidence: 90, title: "Require user names nobody the password file has",
+                    explanation: "`Require user \(listed.joined(separator: " "))`, and none of them is in \(resolved): every user who logs in is refused, with 401, so the browser asks again and again.",
+                    fix: "Name users that exist, or add them to the file.", evidence: ["Require at \(requires[0].location)"], location: requires[0].location.description))
+            }
+            if let user = requestedUser, known.contains(user), !listed.contains(user),
+                !requires.contains(where: { $0.arguments.first?.lowercased() == "valid-user" })
+            {
+                findings.append(Finding(
+                    id: "forbidden-sent-as-401", severity: .cause, confidence: 90, title: "'\(user)' can log in but is not allowed here",
+                    explanation: "The password file has '\(user)', but this section only lets \(listed.joined(separator: ", ")) in. Apache answers 401 (not 403), so it looks like a wrong password.",
+                    fix: "Add '\(user)' to the Require user line, or use an allowed account.", evidence: ["Require user \(listed.joined(separator: " ")) at \(requires[0].location)"],
+                    location: requires[0].location.description))
+            }
+        }
+        let groups = requires.filter { $0.arguments.first?.lowercased() == "group" }.flatMap { $0.arguments.dropFirst() }
+        if !groups.isEmpty {
+            if let groupFile = effective["AuthGroupFile"], let groupPath = groupFile.arguments.first {
+                let resolvedGroups = ConfigFiles.resolve(groupPath, against: serverRoot)
+                if let file = try? GroupFile(path: resolvedGroups) {
+                    let absent = groups.filter { file.members[$0] == nil }
+                    if !absent.isEmpty {
+                        findings.append(Finding(
+                            id: "forbidden-sent-as-401", severity: .cause, confidence: 85, title: "Require group names groups the group file lacks",
+                            explanation: "\(absent.joined(separator: ", ")) \(absent.count == 1 ? "is" : "are") not in \(resolvedGroups): nobody is a member, so every user is refused with 401.",
+                            fix: "Add the group to the file (`\(absent[0]): user1 user2`).", evidence: ["Require group at \(requires[0].location)"], location: requires[0].location.description))
+                    }
+                } else {
+                    findings.append(configError("AuthGroupFile cannot be read", "\(resolvedGroups) is missing or unreadable: Apache answers 500 for every user.", "Fix the path (relative to ServerRoot) or the permissions.", groupFile.location))
+                }
+            } else {
+                findings.append(configError("Require group without AuthGroupFile", "No group file applies, so no user is in any group: every login gets 401.", "Add `AuthGroupFile /path/to/groups`.", requires[0].location))
+            }
+        }
+        let restrictive = !listed.isEmpty || !groups.isEmpty
+        if restrictive, effective["AuthzSendForbiddenOnFailure"]?.arguments.first?.lowercased() != "on" {
+            findings.append(Finding(
+                id: "forbidden-sent-as-401", severity: .info, confidence: 100, title: "Users outside the Require list get 401, not 403",
+                explanation: "With Require user/group, a user with the right password but not on the list is answered 401 (AuthzSendForbiddenOnFailure is off by default), which looks like a wrong password and makes browsers ask again.",
+                fix: "Add `AuthzSendForbiddenOnFailure On` to make such refusals 403.", evidence: ["\(section.name) at \(here)"], location: here))
+        }
+        return findings
+    }
+
+    private func knownUsers(_ path: String, digest: Bool) -> Set<String>? {
+        if digest { return (try? HtdigestFile(path: path)).map { Set($0.entries.map(\.user)) } }
+        return (try? HtpasswdFile(path: path)).map { Set($0.users) }
+    }
+
+    private func configError(_ title: String, _ explanation: String, _ fix: String, _ location: SourceLocation) -> Finding {
+        Finding(id: "config-error", severity: .cause, confidence: 90, title: title, explanation: explanation, fix: fix, evidence: ["at \(location)"], location: location.description)
+    }
+
+    /// A section that hands requests to scripts: ScriptAlias targets, cgi-script handlers, FastCGI proxies.
+    private func runsScripts(_ section: ConfigDirective) -> Bool {
+        let handlers = (section.all("SetHandler") + section.all("AddHandler")).flatMap(\.arguments).map { $0.lowercased() }
+        if handlers.contains(where: { $0 == "cgi-script" || $0.hasPrefix("proxy:fcgi") }) { return true }
+        if section.all("ProxyPassMatch").contains(where: { $0.arguments.contains { $0.hasPrefix("fcgi://") } }) { return true }
+        if section.is("Directory"), let path = section.arguments.first {
+            return scriptDirectories.contains { $0.hasPrefix(path.hasSuffix("/") ? path : path + "/") || $0 == path }
+        }
+        return false
+    }
+
+    private var scriptDirectories: [String] {
+        func collect(_ block: ConfigDirective) -> [String] {
+            block.children.flatMap { child -> [String] in
+                if child.is("ScriptAlias"), child.arguments.count >= 2 { return [child.arguments[1].hasSuffix("/") ? child.arguments[1] : child.arguments[1] + "/"] }
+                return child.isBlock ? collect(child) : []
+            }
+        }
+        return collect(root)
+    }
+
+    /// `SetEnvIf Authorization …` or a RewriteRule setting HTTP_AUTHORIZATION anywhere: the header is handed on.
+    private func passesAuthorizationEverywhere() -> Bool {
+        func search(_ block: ConfigDirective) -> Bool {
+            block.children.contains { child in
+                if (child.is("SetEnvIf") || child.is("SetEnvIfNoCase")), child.arguments.first?.lowercased() == "authorization" { return true }
+                if child.is("RewriteRule"), child.arguments.joined(separator: " ").contains("HTTP_AUTHORIZATION") { return true }
+                return child.isBlock && search(child)
+            }
+        }
+        return search(root)
+    }
+
+    /// `User`, with Debian's `${APACHE_RUN_USER}` read from the `envvars` file beside the configuration.
+    private func runUser() -> String {
+        let user = root.last("User")?.arguments.first ?? "www-data"
+        guard user.hasPrefix("${") else { return user }
+        let name = user.dropFirst(2).dropLast()
+        let envvars = ((root.location.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("envvars")
+        let text = (try? String(contentsOfFile: envvars, encoding: .utf8)) ?? ""
+        for line in text.split(separator: "\n") where line.contains("\(name)=") {
+            return String(line.split(separator: "=", maxSplits: 1)[1]).trimmingCharacters(in: CharacterSet(charactersIn: "\"' "))
+        }
+        return ProcessInfo.processInfo.environment[String(name)] ?? "www-data"
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// `gatehouse doctor CONFIG`: an nginx or Apache configuration (a main file, a `.htaccess`, or a directory holding
+/// them) read as the server reads it, with every authentication finding naming its file and line.
+public struct ConfigDiagnosis: Sendable {
+    public enum Server: String, Sendable { case nginx, apache }
+
+    public var server: Server
+    /// The files audited (main files; included ones are named by the findings' locations).
+    public var files: [String]
+    public var findings: [Finding]
+
+    /// Whether `path` looks like a server configuration rather than a log (by name, then by its first bytes).
+    public static func looksLikeConfig(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
+        if isDirectory.boolValue { return !mainFiles(in: path).isEmpty }
+        return kind(of: path) != nil
+    }
+
+    public static func run(path: String, user: String?, password: String?) throws -> ConfigDiagnosis {
+        var isDirectory: ObjCBool = false
+        FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        let targets = isDirectory.boolValue ? mainFiles(in: path) : [path]
+        guard let first = targets.first, let server = kind(of: first) else {
+            throw ConfigReadError(location: SourceLocation(file: path, line: 0), message: "no nginx.conf, apache2.conf, httpd.conf or .htaccess here")
+        }
+        var findings: [Finding] = []
+        for target in targets {
+            switch kind(of: target) {
+            case .nginx?:
+                findings += NginxAudit(root: try NginxConfig.read(path: target), requestedUser: user, password: password).findings()
+            case .apache?:
+                findings += ApacheAudit(root: try ApacheConfig.read(path: target), requestedUser: user, password: password).findings()
+            case nil:
+                continue
+            }
+        }
+        findings.sort { ($0.severity, -$0.confidence, $0.location ?? "") < ($1.severity, -$1.confidence, $1.location ?? "") }
+        return ConfigDiagnosis(server: server, files: targets, findings: findings)
+    }
+
+    /// The server whose configuration the file is: by its name, then by what it contains.
+    static func kind(of path: String) -> Server? {
+        let name = (path as NSString).lastPathComponent.lowercased()
+        if name.hasPrefix("nginx") { return .nginx }
+        if ["apache2.conf", "httpd.conf", ".htaccess"].contains(name) { return .apache }
+        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.read(upToCount: 65536) else { return nil }
+        try? handle.close()
+        let text = String(decoding: data, as: UTF8.self)
+        if text.range(of: #"(?m)^\s*<(Directory|Location|Files|VirtualHost|IfModule)\b"#, options: .regularExpression) != nil
+            || text.range(of: #"(?m)^\s*(AuthType|AuthUserFile|LoadModule|ServerRoot)\s"#, options: .regularExpression) != nil
+        {
+            return .apache
+        }
+        if text.range(of: #"(?m)^\s*(http|server|location|events)\b[^;\n]*\{"#, options: .regularExpression) != nil
+            || text.range(of: #"(?m)^\s*auth_basic(_user_file)?\s"#, options: .regularExpression) != nil
+        {
+            return .nginx
+        }
+        return nil
+    }
+
+    /// The main configuration files of a directory: `nginx.conf`, `apache2.conf`, `httpd.conf` (also under `conf/`),
+    /// or else the `.htaccess` files below it.
+    static func mainFiles(in directory: String) -> [String] {
+        let candidates = ["nginx.conf", "apache2.conf", "httpd.conf", "conf/httpd.conf", "conf/nginx.conf"].map { (directory as NSString).appendingPathComponent($0) }
+        let found = candidates.filter { FileManager.default.fileExists(atPath: $0) }
+        if !found.isEmpty { return found }
+        let enumerator = FileManager.default.enumerator(atPath: directory)
+        var htaccess: [String] = []
+        while let item = enumerator?.nextObject() as? String, htaccess.count < 100 {
+            if (item as NSString).lastPathComponent == ".htaccess" { htaccess.append((directory as NSString).appendingPathComponent(item)) }
+        }
+        return htaccess.sorted()
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// Where a directive was written: the file and the line, as every config finding names it.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var description: String { "\(file):\(line)" }
+}
+
+/// One directive of an nginx or Apache configuration, with its arguments as written (quotes removed) and, for a
+/// block (`server { … }`, `<Location /x> … </Location>`), the directives inside. `include`/`Include` are already
+/// replaced by the directives of the files they name.
+public struct ConfigDirective: Sendable, Hashable {
+    /// As written; compare with ``is(_:)``, since Apache's names ignore case.
+    public var name: String
+    public var arguments: [String]
+    public var location: SourceLocation
+    public var children: [ConfigDirective]
+    public var isBlock: Bool
+
+    public func `is`(_ other: String) -> Bool { name.caseInsensitiveCompare(other) == .orderedSame }
+
+    /// The children named `name`.
+    public func all(_ name: String) -> [ConfigDirective] { children.filter { $0.is(name) } }
+
+    /// The last child named `name` (the one that takes effect).
+    public func last(_ name: String) -> ConfigDirective? { children.last { $0.is(name) } }
+}
+
+/// A configuration that cannot be read: the file, the line and why.
+public struct ConfigReadError: Error, CustomStringConvertible, Sendable {
+    public var location: SourceLocation
+    public var message: String
+    public var description: String { "\(location): \(message)" }
+}
+
+/// Shared by both readers: glob expansion for `include` with the paths sorted, as both servers include them.
+enum ConfigFiles {
+    static func expand(_ pattern: String) -> [String] {
+        guard pattern.contains(where: { "*?[".contains($0) }) else { return [pattern] }
+        var result = glob_t()
+        defer { globfree(&result) }
+        guard glob(pattern, 0, nil, &result) == 0 else { return [] }
+        return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].map { String(cString: $0) } }.sorted()
+    }
+
+    static func read(_ path: String, from location: SourceLocation?) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigReadError(location: location ?? SourceLocation(file: path, line: 0), message: "cannot read \(path)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `path` made absolute against `base` when it is relative.
+    static func resolve(_ path: String, against base: String) -> String {
+        path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// The authentication of an nginx configuration, checked as nginx applies it: `auth_basic` and
+/// `auth_basic_user_file` inherited from `http` to `server` to `location` (an inner one replaces an outer one),
+/// `proxy_set_header` replaced as a whole by any inner `proxy_set_header`, the password files as the worker's
+/// `user` reads them (relative paths against the configuration prefix).
+struct NginxAudit {
+    let root: ConfigDirective
+    let requestedUser: String?
+    let password: String?
+
+    private struct Inherited {
+        var authBasic: ConfigDirective?
+        var userFile: ConfigDirective?
+        var proxyHeaders: [ConfigDirective] = []
+        var satisfy: ConfigDirective?
+    }
+
+    func findings() -> [Finding] {
+        let prefix = (root.location.file as NSString).deletingLastPathComponent
+        let worker = root.last("user")?.arguments.first ?? "nobody"
+        let files = PasswordFileAudit(server: .nginx, serverUser: worker, requestedUser: requestedUser, password: password)
+        var findings: [Finding] = []
+        var auditedFiles: Set<String> = []
+        let exactLocations = Set(allBlocks(root).filter { $0.is("location") }.compactMap { $0.arguments.last })
+
+        func walk(_ block: ConfigDirective, _ outer: Inherited) {
+            var context = outer
+            if let value = block.last("auth_basic") { context.authBasic = value }
+            if let value = block.last("auth_basic_user_file") { context.userFile = value }
+            if let value = block.last("satisfy") { context.satisfy = value }
+            let headers = block.all("proxy_set_header")
+            if !headers.isEmpty { context.proxyHeaders = headers }
+            let authOn = context.authBasic.map { $0.arguments.first?.lowercased() != "off" } ?? false
+            let passes = !block.all("proxy_pass").isEmpty
+            if authOn {
+                if let auth = block.last("auth_basic"), context.userFile == nil {
+                    findings.append(Finding(
+                        id: "config-error", severity: .cause, confidence: 90, title: "auth_basic without auth_basic_user_file: nginx checks nothing",
+                        explanation: "nginx skips Basic authentication when no user file applies (ngx_http_auth_basic_module declines), so this location is open to everyone although the configuration seems to protect it.",
+                        fix: "Add `auth_basic_user_file /path/to/htpasswd;` next to auth_basic (or in the enclosing server/http).",
+                        evidence: ["auth_basic \(auth.arguments.joined(separator: " ")) at \(auth.location)"], location: auth.location.description))
+                }
+                if let file = context.userFile, let path = file.arguments.first {
+                    let resolved = ConfigFiles.resolve(path, against: prefix)
+                    if auditedFiles.insert(resolved).inserted {
+                        findings += files.basic(resolved, at: file.location, directive: "auth_basic_user_file")
+                    }
+                }
+            }
+            if passes, let strip = context.proxyHeaders.first(where: { Self.stripsAuthorization($0) }) {
+                findings.append(Finding(
+                    id: "authorization-not-passed-to-app", severity: .cause, confidence: 85, title: "nginx replaces Authorization before proxying",
+                    explanation: "`proxy_set_header \(strip.arguments.map { $0.isEmpty ? "\"\"" : $0 }.joined(separator: " "))` applies to this proxy_pass: the upstream application never sees the client's Authorization header.",
+                    fix: "Remove that proxy_set_header line, or set it to $http_authorization.",
+                    evidence: ["proxy_set_header at \(strip.location)", "proxy_pass at \(block.last("proxy_pass")!.location)"], location: strip.location.description))
+            }
+            if let off = block.last("proxy_pass_request_headers"), off.arguments.first == "off", passes {
+                findings.append(Finding(
+                    id: "authorization-not-passed-to-app", severity: .cause, confidence: 80, title: "nginx passes no request headers upstream",
+                    explanation: "`proxy_pass_request_headers off` drops every header of the client's request, Authorization included.",
+                    fix: "Remove it, or pass Authorization explicitly with `proxy_set_header Authorization $http_authorization;`.",
+                    evidence: ["proxy_pass_request_headers off at \(off.location)"], location: off.location.description))
+            }
+            if let request = block.last("auth_request"), let uri = request.arguments.first, uri != "off", !exactLocations.contains(uri) {
+                findings.append(Finding(
+                    id: "config-error", severity: .warning, confidence: 60, title: "auth_request names a location that is not defined",
+                    explanation: "Authentication is delegated to a subrequest to \(uri), and no `location \(uri)` was found: every request would get the subrequest's 404 as 500.",
+                    fix: "Define `location = \(uri) { internal; proxy_pass …; }` for the authentication service.",
+                    evidence: ["auth_request \(uri) at \(request.location)"], location: request.location.description))
+            }
+            if let satisfy = block.last("satisfy"), satisfy.arguments.first == "any", authOn {
+                findings.append(Finding(
+                    id: "satisfy-any", severity: .info, confidence: 100, title: "satisfy any: an allowed address OR a password is enough",
+                    explanation: "Clients from an `allow`ed address get in without credentials; the others are asked for a password. A 401 here means the client's address was not allowed.",
+                    fix: "Nothing to fix if intended.", evidence: ["satisfy any at \(satisfy.location)"], location: satisfy.location.description))
+            }
+            for child in block.children where child.isBlock { walk(child, context) }
+        }
+        walk(root, Inherited())
+        return findings
+    }
+
+    private func allBlocks(_ block: ConfigDirective) -> [ConfigDirective] {
+        block.children.filter(\.isBlock).flatMap { [$0] + allBlocks($0) }
+    }
+
+    /// `proxy_set_header Authorization ""` (or any value that is not the client's header).
+    static func stripsAuthorization(_ directive: ConfigDirective) -> Bool {
+        guard directive.arguments.count >= 1, directive.arguments[0].caseInsensitiveCompare("Authorization") == .orderedSame else { return false }
+        let value = directive.arguments.count > 1 ? directive.arguments[1] : ""
+        return !value.contains("$http_authorization")
+    }
+}

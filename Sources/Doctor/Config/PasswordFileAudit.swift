@@ -1,0 +1,164 @@
+import Foundation
+import Passwords
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A password file as the server that names it would read it: whether it exists and the server's user can read it
+/// (the file, and every directory above it), whether each hash is in a format that server can verify, and, when
+/// asked, whether one user is in it and a password matches, as the server would decide.
+struct PasswordFileAudit {
+    enum Server: String {
+        case nginx, apache
+
+        /// Formats the server verifies: nginx itself does `$apr1$`, `{SHA}`, `{SSHA}`, `{PLAIN}` and leaves the rest
+        /// to the system's crypt(3); Apache does `$apr1$`, `{SHA}`, bcrypt and crypt(3), but neither `{SSHA}` nor
+        /// `{PLAIN}`, and plain text only on Windows.
+        func accepts(_ format: PasswordFormat, hash: String) -> Bool {
+            switch format {
+            case .apr1, .sha1: return true
+            case .ssha, .plainTagged: return self == .nginx
+            case .plainUntagged: return false
+            case .bcrypt where self == .apache: return true
+            default: return SystemCrypt.crypt(password: "probe", setting: hash) != nil
+            }
+        }
+    }
+
+    let server: Server
+    /// The account the server's workers run as (nginx `user`, Apache `User`).
+    let serverUser: String
+    let requestedUser: String?
+    let password: String?
+
+    func basic(_ path: String, at location: SourceLocation, directive: String) -> [Finding] {
+        var findings = accessProblem(path, at: location, directive: directive).map { [$0] } ?? []
+        guard FileManager.default.fileExists(atPath: path) else { return findings }
+        let file: HtpasswdFile
+        do {
+            file = try HtpasswdFile(path: path)
+        } catch {
+            return findings + [fileError("\(path) is not an htpasswd file: \(error)", at: location, directive: directive)]
+        }
+        let unsupported = file.entries.filter { !server.accepts($0.hash.format, hash: $0.hash.stored) }
+        if !unsupported.isEmpty {
+            let names = unsupported.prefix(5).map { "\($0.user) (\($0.hash.format.name))" }.joined(separator: ", ")
+            findings.append(fileError(
+                "\(unsupported.count) of \(file.users.count) users in \(path) have hashes \(server.rawValue) cannot verify: \(names). Their logins always fail.",
+                at: location, directive: directive))
+        }
+        if let user = requestedUser { findings.append(userCheck(user, at: location) { file.hash(for: user).map { hash in password.map { hash.verify($0) } } }) }
+        return findings
+    }
+
+    func digest(_ path: String, realm: String?, at location: SourceLocation, directive: String) -> [Finding] {
+        var findings = accessProblem(path, at: location, directive: directive).map { [$0] } ?? []
+        guard FileManager.default.fileExists(atPath: path) else { return findings }
+        let file: HtdigestFile
+        do {
+            file = try HtdigestFile(path: path)
+        } catch {
+            return findings + [fileError("\(path) is not an htdigest file: \(error)", at: location, directive: directive)]
+        }
+        if let realm, !file.entries.isEmpty, !file.entries.contains(where: { $0.realm == realm }) {
+            let realms = Set(file.entries.map(\.realm)).sorted().joined(separator: ", ")
+            findings.append(Finding(
+                id: "digest-realm-mismatch", severity: .cause, confidence: 90, title: "The Digest file has no user in this realm",
+                explanation: "AuthName is \"\(realm)\", but \(path) holds users of \(realms). A Digest hash includes the realm, so none of them can log in here.",
+                fix: "Make AuthName match the realm of the file, or add the users with `htdigest \(path) \"\(realm)\" USER`.",
+                evidence: ["AuthName \"\(realm)\"", "realms in the file: \(realms)"], location: location.description))
+        }
+        if let user = requestedUser, let realm {
+            findings.append(userCheck(user, at: location) {
+                guard file.entries.contains(where: { $0.user == user && $0.realm == realm }) else { return nil }
+                return password.map { file.verify(user: user, realm: realm, password: $0) ?? false }
+            })
+        }
+        return findings
+    }
+
+    /// `check` gives nil for an unknown user, or whether the password matched (nil inside when none was given).
+    private func userCheck(_ user: String, at location: SourceLocation, _ check: () -> Bool??) -> Finding {
+        var finding = userFinding(user, check())
+        finding.location = location.description
+        return finding
+    }
+
+    private func userFinding(_ user: String, _ outcome: Bool??) -> Finding {
+        switch outcome {
+        case nil:
+            return Finding(
+                id: "credentials-rejected", severity: .cause, confidence: 95, title: "User '\(user)' is not in the file (unknown-user)",
+                explanation: "The server looks the user up in this file and does not find it, so every login as '\(user)' is refused.",
+                fix: "Add the user (`htpasswd FILE \(user)`), or check the spelling (user names are case-sensitive).", evidence: ["no line for '\(user)'"])
+        case .some(.some(false)):
+            return Finding(
+                id: "credentials-rejected", severity: .cause, confidence: 95, title: "The password does not match user '\(user)' (password-mismatch)",
+                explanation: "The user is in the file, and the password given does not match its hash, as the server would check it.",
+                fix: "Use the right password, or set a new one with `htpasswd FILE \(user)`.", evidence: ["user '\(user)' found; password checked: no match"])
+        case .some(.some(true)):
+            return Finding(
+                id: "credentials-accepted", severity: .info, confidence: 100, title: "User '\(user)' and the password match",
+                explanation: "The server would accept this user and password; a 401 comes from elsewhere (the request, the Require rules, another file).",
+                fix: "Nothing to fix in the file.", evidence: ["user '\(user)' found; password matches"])
+        case .some(.none):
+            return Finding(
+                id: "user-present", severity: .info, confidence: 100, title: "User '\(user)' is in the file",
+                explanation: "Give --password to check the password as the server would.", fix: "Nothing to fix in the file.", evidence: ["user '\(user)' found"])
+        }
+    }
+
+    /// Missing, or unreadable by the server's user (the file or a directory above it).
+    private func accessProblem(_ path: String, at location: SourceLocation, directive: String) -> Finding? {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            return fileError("\(path) does not exist. \(server == .nginx ? "nginx answers 403 to every credential" : "Apache answers 500 (AH01620)").", at: location, directive: directive)
+        }
+        guard let account = Account(named: serverUser) else { return nil }
+        if account.uid == 0 { return nil }
+        var directory = (path as NSString).deletingLastPathComponent
+        while !directory.isEmpty, directory != "/" {
+            var folder = stat()
+            if stat(directory, &folder) == 0, !account.may(0o1, folder) {
+                return fileError("\(serverUser) cannot enter \(directory), so it cannot read \(path).", at: location, directive: directive)
+            }
+            directory = (directory as NSString).deletingLastPathComponent
+        }
+        guard account.may(0o4, info) else {
+            let reaction = server == .nginx ? "nginx answers 500 ([crit] open() … failed (13: Permission denied))" : "Apache answers 500 (AH01620)"
+            return fileError("\(serverUser), the account the server runs as, cannot read \(path) (mode \(String(info.st_mode & 0o777, radix: 8))). \(reaction).", at: location, directive: directive)
+        }
+        return nil
+    }
+
+    private func fileError(_ explanation: String, at location: SourceLocation, directive: String) -> Finding {
+        Finding(
+            id: "password-file-error", severity: .cause, confidence: 95, title: "The password file of \(directive) cannot be used",
+            explanation: explanation,
+            fix: "Point \(directive) at the right file (relative paths are relative to \(server == .nginx ? "nginx's configuration directory" : "ServerRoot")), make it readable by \(serverUser) (chmod 640 and group \(serverUser), or 644), and use a hash format the server supports (htpasswd -B for bcrypt, or -m for $apr1$).",
+            evidence: ["\(directive) at \(location)"], location: location.description)
+    }
+
+    /// A local account: its uid and groups, to judge permission bits as the kernel would.
+    struct Account {
+        let uid: uid_t
+        let groups: Set<gid_t>
+
+        init?(named name: String) {
+            guard let entry = getpwnam(name) else { return nil }
+            uid = entry.pointee.pw_uid
+            var count: Int32 = 64
+            var list = [gid_t](repeating: 0, count: 64)
+            _ = getgrouplist(name, entry.pointee.pw_gid, &list, &count)
+            groups = Set(list.prefix(Int(max(count, 0)))).union([entry.pointee.pw_gid])
+        }
+
+        /// Whether the bits `mask` (4 read, 1 execute) are granted to this account by `info`.
+        func may(_ mask: mode_t, _ info: stat) -> Bool {
+            if info.st_uid == uid { return info.st_mode & (mask << 6) != 0 }
+            if groups.contains(info.st_gid) { return info.st_mode & (mask << 3) != 0 }
+            return info.st_mode & mask != 0
+        }
+    }
+}

@@ -1,0 +1,128 @@
+"""`gatehouse doctor CONFIG` on nginx and Apache configurations that the real servers accept (`nginx -t`,
+`apache2 -t`), each with one planted fault: the doctor's first finding carries the expected id and names the file
+and line of the fault. A working configuration gives no cause. `--user`/`--password` check a login as the server would."""
+import json, os, shutil, subprocess, tempfile
+
+import pytest
+
+from conftest import BINARY
+from test_doctor import NGINX
+from test_doctor_apache import APACHE, MODULES
+
+
+def config_doctor(path, *args):
+    result = subprocess.run([BINARY, "doctor", "--json", path, *args], capture_output=True, text=True, timeout=30)
+    assert result.returncode in (0, 1), result.stderr
+    report = json.loads(result.stdout)
+    report["_exit"] = result.returncode
+    return report
+
+
+def first(report):
+    return report["findings"][0] if report["findings"] else {"id": None, "location": None}
+
+
+@pytest.fixture
+def folder():
+    path = tempfile.mkdtemp(prefix="gatehouse-config-")
+    os.chmod(path, 0o755)
+    subprocess.run(["htpasswd", "-cbB", "-C", "5", os.path.join(path, "users"), "alice", "alice-pw"], check=True, capture_output=True)
+    subprocess.run(["htpasswd", "-bB", "-C", "5", os.path.join(path, "users"), "bob", "bob-pw"], check=True, capture_output=True)
+    os.chmod(os.path.join(path, "users"), 0o644)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def nginx_site(folder, locations):
+    os.makedirs(os.path.join(folder, "sites"), exist_ok=True)
+    with open(os.path.join(folder, "nginx.conf"), "w") as f:
+        f.write(f"user www-data;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\nevents {{}}\nhttp {{\n    include sites/*.conf;\n}}\n")
+    with open(os.path.join(folder, "sites", "site.conf"), "w") as f:
+        f.write("server {\n    listen 127.0.0.1:18998;\n" + "".join(f"    {line}\n" for line in locations) + "}\n")
+    check = subprocess.run([NGINX, "-t", "-c", f"{folder}/nginx.conf", "-p", f"{folder}/"], capture_output=True, text=True)
+    assert check.returncode == 0, "nginx accepts the configuration: " + check.stderr
+    return os.path.join(folder, "nginx.conf")
+
+
+@pytest.mark.parametrize("location, cause, line", [
+    ('location /a/ { auth_basic "a"; auth_basic_user_file missing.htpasswd; }', "password-file-error", 3),
+    ('location /a/ { auth_basic "a"; }', "config-error", 3),
+    ('location /api/ { auth_basic off; proxy_set_header Authorization ""; proxy_pass http://127.0.0.1:9; }', "authorization-not-passed-to-app", 3),
+])
+def test_nginx_planted_faults(folder, location, cause, line):
+    report = config_doctor(nginx_site(folder, [location]))
+    assert first(report)["id"] == cause and report["_exit"] == 1
+    assert first(report)["location"] == f"{folder}/sites/site.conf:{line}", "the finding names the included file and line"
+
+
+def test_nginx_working_and_user_checks(folder):
+    path = nginx_site(folder, ['location /a/ { auth_basic "a"; auth_basic_user_file users; }'])  # relative to the prefix
+    working = config_doctor(path)
+    assert working["_exit"] == 0 and not [f for f in working["findings"] if f["severity"] == "cause"]
+    assert first(config_doctor(path, "--user", "alice", "--password", "wrong"))["id"] == "credentials-rejected"
+    assert first(config_doctor(path, "--user", "mallory"))["id"] == "credentials-rejected"
+    accepted = config_doctor(path, "--user", "alice", "--password", "alice-pw")
+    assert accepted["_exit"] == 0 and first(accepted)["id"] == "credentials-accepted"
+
+
+def test_nginx_unreadable_and_unsupported_files(folder):
+    path = nginx_site(folder, ['location /a/ { auth_basic "a"; auth_basic_user_file users; }'])
+    os.chmod(os.path.join(folder, "users"), 0o600)
+    report = config_doctor(path)
+    assert first(report)["id"] == "password-file-error" and "www-data" in first(report)["explanation"]
+    os.chmod(os.path.join(folder, "users"), 0o644)
+    with open(os.path.join(folder, "users"), "a") as f:
+        f.write("carol:plain-text-password\n")
+    report = config_doctor(path)
+    assert first(report)["id"] == "password-file-error" and "carol" in first(report)["explanation"]
+
+
+def apache_site(folder, body):
+    modules = ["mpm_event", "authn_core", "authn_file", "authz_core", "authz_user", "authz_groupfile", "auth_basic", "auth_digest", "cgid", "alias"]
+    loads = "\n".join(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in modules)
+    os.makedirs(os.path.join(folder, "www"), exist_ok=True)
+    os.makedirs(os.path.join(folder, "cgi-bin"), exist_ok=True)
+    with open(os.path.join(folder, "apache2.conf"), "w") as f:
+        f.write(f"ServerRoot {folder}\nPidFile {folder}/httpd.pid\nDefaultRuntimeDir {folder}\nMutex file:{folder}\nServerName 127.0.0.1\n"
+                f"Listen 127.0.0.1:18997\n{loads}\nUser www-data\nGroup www-data\nErrorLog {folder}/error.log\nDocumentRoot {folder}/www\n{body}\n")
+    check = subprocess.run([APACHE, "-t", "-f", f"{folder}/apache2.conf"], capture_output=True, text=True)
+    assert check.returncode == 0, "Apache accepts the configuration: " + check.stderr
+    return os.path.join(folder, "apache2.conf")
+
+
+BASIC = 'AuthType Basic\n    AuthName "apache"\n    AuthUserFile {folder}/users\n'
+
+
+@pytest.mark.parametrize("section, cause, marker", [
+    ('<Location /a/>\n    AuthType Basic\n    AuthUserFile users\n    Require valid-user\n</Location>', "config-error", "AuthType Basic"),
+    ('<Location /a/>\n    AuthType Basic\n    AuthName "a"\n    AuthUserFile missing\n    Require valid-user\n</Location>', "password-file-error", "AuthUserFile missing"),
+    ('<Location /a/>\n    ' + BASIC + '    Require user ghost\n</Location>', "forbidden-sent-as-401", "Require user ghost"),
+    ('<Location /a/>\n    ' + BASIC + '    Require group admins\n</Location>', "config-error", "Require group admins"),
+    ('<Location /d/>\n    AuthType Digest\n    AuthName "right"\n    AuthUserFile digest\n    Require valid-user\n</Location>', "digest-realm-mismatch", "AuthUserFile digest"),
+    ('ScriptAlias /cgi-bin/ {folder}/cgi-bin/\n<Directory {folder}/cgi-bin>\n    Require all granted\n</Directory>', "authorization-not-passed-to-app", "<Directory"),
+])
+def test_apache_planted_faults(folder, section, cause, marker):
+    with open(os.path.join(folder, "digest"), "w") as f:
+        f.write("alice:wrong-realm:0123456789abcdef0123456789abcdef\n")
+    path = apache_site(folder, section.replace("{folder}", folder))
+    line = next(number for number, text in enumerate(open(path), 1) if marker in text)
+    report = config_doctor(path)
+    assert first(report)["id"] == cause
+    assert first(report)["location"] == f"{path}:{line}", "the finding names the line of the fault"
+
+
+def test_apache_working_and_a_user_outside_the_require_list(folder):
+    path = apache_site(folder, ('<Location /a/>\n    ' + BASIC + '    Require user alice\n    AuthzSendForbiddenOnFailure On\n</Location>').replace("{folder}", folder))
+    working = config_doctor(path)
+    assert working["_exit"] == 0 and not [f for f in working["findings"] if f["severity"] == "cause"]
+    report = config_doctor(path, "--user", "bob", "--password", "bob-pw")
+    assert first(report)["id"] == "forbidden-sent-as-401" and "bob" in first(report)["title"]
+
+
+def test_htaccess_in_a_directory(folder):
+    site = os.path.join(folder, "www", "private")
+    os.makedirs(site)
+    with open(os.path.join(site, ".htaccess"), "w") as f:
+        f.write(f'AuthType Basic\nAuthUserFile {folder}/users\nRequire valid-user\n')
+    report = config_doctor(os.path.join(folder, "www"))
+    assert first(report)["id"] == "config-error" and first(report)["location"] == f"{site}/.htaccess:1"
