@@ -23,6 +23,8 @@ enum CookieBlocked: DoctorRule {
         case "set-secure-over-http": "set with Secure by an http response, which browsers and curl refuse"
         case "samesite-none-without-secure": "SameSite=None without Secure, which browsers refuse"
         case "domain-mismatch": "its Domain does not cover the host that set it, so it is refused"
+        case "samesite-cross-site": "SameSite is Lax or Strict (or unset, which browsers treat as Lax) and this request is cross-site, so the browser withheld it"
+        case "not-sent": "the browser had it for this URL and did not send it (blocked by a setting, an extension or third-party cookie rules)"
         default: reason
         }
     }

@@ -5,7 +5,8 @@ import Tokens
 /// `no-credentials-sent`: the request carried no credential at all, so the 401 is the server's first challenge.
 enum NoCredentialsSent: DoctorRule {
     static func evaluate(_ evidence: Evidence) -> Finding? {
-        guard evidence.isUnauthorized, !evidence.request.hasCredentials else { return nil }
+        // A cookie withheld or refused on the way is a credential that existed: `cookie-blocked` says why.
+        guard evidence.isUnauthorized, !evidence.request.hasCredentials, evidence.cookieProblems.isEmpty else { return nil }
         let schemes = evidence.challenges.map(\.scheme.rawName)
         let fix: String
         var corrected: String?

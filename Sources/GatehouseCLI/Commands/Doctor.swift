@@ -14,7 +14,7 @@ struct DoctorCommand: AsyncParsableCommand {
             preflight (--origin), two repeats. At most 16 requests; a credential never goes to a host you did not name. Exit status: 0 authorized and no cause; 1 a cause or a refusal; 2 unusable input.
             """)
 
-    @Argument(help: "The URL, or a log file to read as `gatehouse logs` does.")
+    @Argument(help: "The URL; or a browser's HAR export, an nginx or Apache configuration (file or directory), or a log file.")
     var url: String?
     @Argument(parsing: .postTerminator, help: "Or, after --, a failing curl command as pasted: -- curl -u a:b https://…")
     var curlCommand: [String] = []
@@ -84,6 +84,17 @@ struct DoctorCommand: AsyncParsableCommand {
 
     /// `gatehouse doctor CONFIG` (nginx or Apache, a file or a directory) or `gatehouse doctor LOGFILE`.
     private func diagnoseFile(_ path: String) async throws {
+        if Self.looksLikeHAR(path) {
+            do {
+                let diagnosis = HARDiagnosis(har: try HARFile.read(path: path), path: path)
+                print(json ? DoctorReport.json(diagnosis) : DoctorReport.text(diagnosis), terminator: json ? "\n" : "")
+                if diagnosis.findings.contains(where: { $0.severity == .cause }) || !diagnosis.problems.isEmpty { throw ExitCode(1) }
+            } catch let error as ConfigReadError {
+                Terminal.error("gatehouse doctor: \(error)")
+                throw ExitCode(2)
+            }
+            return
+        }
         guard ConfigDiagnosis.looksLikeConfig(path) else {
             try await Logs.report(files: [path], format: nil, json: json, html: nil)
             return
@@ -97,6 +108,15 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         print(json ? DoctorReport.json(diagnosis) : DoctorReport.text(diagnosis), terminator: json ? "\n" : "")
         if diagnosis.findings.contains(where: { $0.severity == .cause }) { throw ExitCode(1) }
+    }
+
+    /// A `.har` file, or JSON that opens with a `log` object.
+    static func looksLikeHAR(_ path: String) -> Bool {
+        if path.lowercased().hasSuffix(".har") { return true }
+        guard let handle = FileHandle(forReadingAtPath: path), let head = try? handle.read(upToCount: 512) else { return false }
+        try? handle.close()
+        let text = String(decoding: head, as: UTF8.self).filter { !$0.isWhitespace }
+        return text.hasPrefix("{\"log\":")
     }
 
     /// The request from the pasted curl command, or from the URL and flags. Both go through `CurlArguments`, so a

@@ -46,6 +46,43 @@ enum DoctorReport {
         ] + (finding.location.map { [("location", OrderedJSON.string($0))] } ?? []))
     }
 
+    /// `gatehouse doctor FILE.har` for a terminal: the session's causes, then each refused request with its own.
+    static func text(_ diagnosis: HARDiagnosis) -> String {
+        var lines = [Terminal.bold("HAR") + ": \(Terminal.printable(diagnosis.path))" + (diagnosis.creator.map { " (\(Terminal.printable($0)))" } ?? "")
+            + ", \(diagnosis.entryCount) requests, \(diagnosis.refusals.count) answered 401 or 407"]
+        for problem in diagnosis.problems { lines.append(Terminal.red("unreadable: ") + Terminal.printable(problem)) }
+        if !diagnosis.findings.contains(where: { $0.severity == .cause }) {
+            lines.append(diagnosis.refusals.isEmpty ? Terminal.green("No 401 or 407 in this session.") : "No known cause matched.")
+        }
+        lines += diagnosis.findings.flatMap(findingLines)
+        if !diagnosis.refusals.isEmpty {
+            lines.append("")
+            lines.append(Terminal.dim("refused requests:"))
+            for refusal in diagnosis.refusals {
+                let exchange = refusal.entry.exchange
+                let ids = refusal.findings.map(\.id).joined(separator: ", ")
+                lines.append(Terminal.dim("  \(exchange.method) \(Terminal.printable(exchange.url.absoluteString)) → \(exchange.status ?? 0)") + (ids.isEmpty ? "" : ": \(ids)"))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func json(_ diagnosis: HARDiagnosis) -> String {
+        OrderedJSON.object([
+            ("target", .string(diagnosis.path)), ("creator", .string(diagnosis.creator)), ("entries", .int(diagnosis.entryCount)),
+            ("sanitized", .bool(diagnosis.sanitized)), ("problems", .array(diagnosis.problems.map(OrderedJSON.string))),
+            ("findings", .array(diagnosis.findings.map(findingJSON))),
+            ("refusals", .array(diagnosis.refusals.map { refusal in
+                .object([
+                    ("method", .string(refusal.entry.exchange.method)), ("url", .string(refusal.entry.exchange.url.absoluteString)),
+                    ("status", refusal.entry.exchange.status.map(OrderedJSON.int) ?? .null),
+                    ("request_headers", .array(refusal.entry.exchange.requestHeaders.map { .string(Redaction.header($0)) })),
+                    ("findings", .array(refusal.findings.map(findingJSON))),
+                ])
+            })),
+        ]).text
+    }
+
     /// `gatehouse doctor CONFIG` for a terminal.
     static func text(_ diagnosis: ConfigDiagnosis) -> String {
         var lines = [Terminal.bold("\(diagnosis.server.rawValue) configuration") + ": " + diagnosis.files.map(Terminal.printable).joined(separator: ", ")]

@@ -1,0 +1,150 @@
+import Foundation
+
+/// `gatehouse doctor FILE.har`: every 401 and 407 of a browser session diagnosed in its context: the redirects that
+/// led to it, the preflight it belonged to, the cookies the browser had been given and did not send, token times at
+/// the moment of the request, WebSocket handshakes. The live rules run on each refusal as on a probe's evidence.
+/// A sanitized export (Chrome's default since version 130 strips Authorization, Cookie and Set-Cookie) is said,
+/// and then the absence of a credential is not taken as evidence.
+public struct HARDiagnosis: Sendable {
+    /// One refused request and what the rules found about it.
+    public struct Refusal: Sendable {
+        public var entry: HAREntry
+        public var findings: [Finding]
+    }
+
+    public var path: String
+    public var creator: String?
+    public var entryCount: Int
+    public var sanitized: Bool
+    public var problems: [String]
+    public var refusals: [Refusal]
+    /// One finding per cause id over the session, most likely first.
+    public var findings: [Finding]
+
+    public init(har: HARFile, path: String) {
+        self.path = path
+        creator = har.creator
+        entryCount = har.entries.count
+        problems = har.problems
+        let entries = har.entries
+        sanitized = !entries.contains { entry in
+            ["Authorization", "Cookie"].contains { !entry.exchange.requestValues($0).isEmpty } || !entry.exchange.responseValues("Set-Cookie").isEmpty
+        }
+        var jar = CookieJar()
+        var refusedCookies: [CookieProblem] = []
+        var refusals: [Refusal] = []
+        for (index, entry) in entries.enumerated() {
+            let status = entry.exchange.status
+            if status == 401 || status == 407 {
+                let cookieProblems = Self.cookieProblems(entry, jar: jar, refused: refusedCookies)
+                var found = Self.diagnose(entry, at: index, in: entries, sanitized: sanitized, cookieProblems: cookieProblems)
+                if let websocket = Self.websocket(entry) { found.insert(websocket, at: 0) }
+                refusals.append(Refusal(entry: entry, findings: found))
+            }
+            for value in entry.exchange.responseValues("Set-Cookie") {
+                if let problem = jar.receive(value, from: entry.exchange.url, now: entry.started) { refusedCookies.append(problem) }
+            }
+        }
+        self.refusals = refusals
+        var seen: Set<String> = []
+        var all = refusals.flatMap(\.findings)
+        if sanitized {
+            all.append(Finding(
+                id: "har-sanitized", severity: .info, confidence: 100, title: "The export holds no Authorization, Cookie or Set-Cookie header",
+                explanation: "Browsers strip credentials when exporting a HAR (Chrome's default \"Export HAR (sanitized)\" since version 130), so this file cannot show whether a credential was sent. Its absence here is not evidence.",
+                fix: "Export again with sensitive data (Chrome: DevTools → Network → the download menu → \"Export HAR (with sensitive data)\"; allow it under Settings → Preferences → Network), then run the doctor on that file. Do not share that file.",
+                evidence: ["\(entryCount) entries, none with Authorization, Cookie or Set-Cookie"]))
+        }
+        findings = all.sorted { ($0.severity, -$0.confidence, $0.id) < ($1.severity, -$1.confidence, $1.id) }.filter { seen.insert($0.id).inserted }
+    }
+
+    /// The live rules on a refusal: its redirect chain as the chain, a preflight as the preflight probe.
+    static func diagnose(_ entry: HAREntry, at index: Int, in entries: [HAREntry], sanitized: Bool, cookieProblems: [CookieProblem]) -> [Finding] {
+        let chain = redirectChain(endingAt: index, in: entries)
+        let first = chain.first ?? entry.exchange
+        var request = ClientRequest(url: first.url)
+        request.method = first.method
+        request.headers = first.requestHeaders.filter { !["user-agent", "host"].contains($0.name.lowercased()) }
+        request.followRedirects = chain.count > 1
+        request.origin = first.requestValues("Origin").first
+        var evidence: Evidence
+        if entry.isPreflight {
+            var preflight = entry.exchange
+            preflight.purpose = "preflight"
+            evidence = Evidence(request: request, chain: [], probes: [preflight])
+        } else {
+            evidence = Evidence(request: request, chain: chain, probes: [], cookieProblems: cookieProblems)
+        }
+        if let retry = successfulRetry(after: index, in: entries) {
+            evidence.chain.append(retry)
+            return FirstChallenge.evaluate(evidence).map { [$0] } ?? []
+        }
+        return DoctorRules.all
+            .filter { !(sanitized && $0 == NoCredentialsSent.self) }
+            .compactMap { $0.evaluate(evidence) }
+            .sorted { ($0.severity, -$0.confidence, $0.id) < ($1.severity, -$1.confidence, $1.id) }
+    }
+
+    /// The redirects that led to entry `index`, first hop first, ending with it (at most 10 hops back).
+    static func redirectChain(endingAt index: Int, in entries: [HAREntry]) -> [Exchange] {
+        var chain = [entries[index].exchange]
+        var current = index
+        for _ in 0..<10 {
+            let target = entries[current].exchange.url
+            guard let previous = (0..<current).reversed().first(where: { candidate in
+                let hop = entries[candidate]
+                guard let status = hop.exchange.status, (300..<400).contains(status),
+                    let location = hop.redirectURL ?? hop.exchange.responseValues("Location").first,
+                    let next = URL(string: location, relativeTo: hop.exchange.url)?.absoluteURL
+                else { return false }
+                return next.absoluteString == target.absoluteString
+            }) else { break }
+            var hop = entries[previous].exchange
+            hop.purpose = "request"
+            chain[0].purpose = "redirect"
+            chain.insert(hop, at: 0)
+            current = previous
+        }
+        return chain
+    }
+
+    /// The same URL fetched again soon after with a credential, and accepted: the 401 was the first challenge.
+    static func successfulRetry(after index: Int, in entries: [HAREntry]) -> Exchange? {
+        let refused = entries[index]
+        guard refused.exchange.requestValues("Authorization").isEmpty else { return nil }
+        return entries[(index + 1)...].prefix(20).first { later in
+            later.exchange.url == refused.exchange.url && later.started.timeIntervalSince(refused.started) < 60
+                && !later.exchange.requestValues("Authorization").isEmpty && (200..<400).contains(later.exchange.status ?? 0)
+        }?.exchange
+    }
+
+    /// Cookies the browser had been given for this URL and did not send, with why; and those it refused before.
+    static func cookieProblems(_ entry: HAREntry, jar: CookieJar, refused: [CookieProblem]) -> [CookieProblem] {
+        let url = entry.exchange.url
+        let host = url.host?.lowercased() ?? ""
+        var problems = refused.filter { URL(string: $0.source)?.host?.lowercased() == host }
+        guard entry.exchange.requestValues("Cookie").isEmpty else { return problems }
+        let (held, withheld) = jar.match(url, now: entry.started, source: "set earlier in this session")
+        problems += withheld
+        let initiator = entry.exchange.requestValues("Origin").first ?? entry.exchange.requestValues("Referer").first
+        let crossSite = initiator.flatMap { URL(string: $0)?.host?.lowercased() }.map { site($0) != site(host) } ?? false
+        for cookie in held where cookie.sameSite?.lowercased() != "none" {
+            problems.append(CookieProblem(name: cookie.name, reason: crossSite ? "samesite-cross-site" : "not-sent", source: "set earlier in this session"))
+        }
+        return problems
+    }
+
+    /// The registrable part of a host, approximated by its last two labels (no public-suffix list here).
+    static func site(_ host: String) -> String {
+        host.split(separator: ".").suffix(2).joined(separator: ".")
+    }
+
+    static func websocket(_ entry: HAREntry) -> Finding? {
+        guard entry.isWebSocket, entry.exchange.status == 401, entry.exchange.requestValues("Authorization").isEmpty else { return nil }
+        return Finding(
+            id: "websocket-cannot-send-authorization", severity: .cause, confidence: 85, title: "A browser WebSocket handshake cannot carry Authorization",
+            explanation: "Browsers' WebSocket (and EventSource) API has no way to set request headers, so the handshake to \(entry.exchange.url.absoluteString) went without a credential and was refused.",
+            fix: "Authenticate the handshake another way: a cookie session, a short-lived token in the query or the Sec-WebSocket-Protocol header, or a first message after connecting.",
+            evidence: ["GET \(entry.exchange.url.absoluteString) with Upgrade: websocket → 401, no Authorization"])
+    }
+}

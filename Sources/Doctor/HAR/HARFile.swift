@@ -1,0 +1,155 @@
+import Foundation
+
+/// A HAR 1.2 export (Chrome, Firefox, Safari, Playwright): its entries as ``HAREntry`` values, read one entry at a
+/// time so that a broken entry, or a file cut short, costs only that entry. Each problem names its byte offset.
+public struct HARFile: Sendable {
+    public var creator: String?
+    public var entries: [HAREntry]
+    public var problems: [String]
+
+    public static func read(path: String) throws -> HARFile {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ConfigReadError(location: SourceLocation(file: path, line: 0), message: "cannot read \(path)") }
+        return read(Array(data))
+    }
+
+    static func read(_ bytes: [UInt8]) -> HARFile {
+        var file = HARFile(creator: nil, entries: [], problems: [])
+        file.creator = creator(in: bytes)
+        guard let key = find(Array("\"entries\"".utf8), in: bytes, from: 0), var index = bytes[key...].firstIndex(of: UInt8(ascii: "[")) else {
+            file.problems.append("no log.entries array: not a HAR file")
+            return file
+        }
+        index += 1
+        var number = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "]") { break }
+            if byte != UInt8(ascii: "{") {
+                index += 1
+                continue
+            }
+            guard let end = matchingBrace(bytes, from: index) else {
+                file.problems.append("entry \(number + 1) at byte \(index) is cut short: the file ends inside it")
+                break
+            }
+            do {
+                let object = try JSONSerialization.jsonObject(with: Data(bytes[index...end]))
+                if let entry = (object as? [String: Any]).flatMap(HAREntry.init) {
+                    file.entries.append(entry)
+                } else {
+                    file.problems.append("entry \(number + 1) at byte \(index) is not a HAR entry (request, response, startedDateTime)")
+                }
+            } catch {
+                file.problems.append("entry \(number + 1) at byte \(index) is not valid JSON: \(error.localizedDescription)")
+            }
+            number += 1
+            index = end + 1
+        }
+        file.entries.sort { $0.started < $1.started }
+        return file
+    }
+
+    /// The index of the `}` closing the object opening at `start`, skipping strings; nil when the input ends first.
+    static func matchingBrace(_ bytes: [UInt8], from start: Int) -> Int? {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var index = start
+        while index < bytes.count {
+            let byte = bytes[index]
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+                depth += 1
+            } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+                depth -= 1
+                if depth == 0 { return index }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard needle.count <= bytes.count else { return nil }
+        var index = start
+        while index + needle.count <= bytes.count {
+            if bytes[index] == needle[0], Array(bytes[index..<(index + needle.count)]) == needle { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// `log.creator` as "name version", read from the object before the entries.
+    static func creator(in bytes: [UInt8]) -> String? {
+        guard let key = find(Array("\"creator\"".utf8), in: bytes, from: 0), let open = bytes[key...].firstIndex(of: UInt8(ascii: "{")),
+            let close = matchingBrace(bytes, from: open),
+            let object = try? JSONSerialization.jsonObject(with: Data(bytes[open...close])) as? [String: Any]
+        else { return nil }
+        return [object["name"] as? String, object["version"] as? String].compactMap { $0 }.joined(separator: " ")
+    }
+}
+
+/// One request and response of a HAR, as an ``Exchange`` plus what a HAR adds: when it started, what the browser
+/// fetched it as, where it redirected to.
+public struct HAREntry: Sendable {
+    public var started: Date
+    public var exchange: Exchange
+    /// Chrome's `_resourceType` (`document`, `fetch`, `xhr`, `preflight`, `websocket`, …), when present.
+    public var resourceType: String?
+    public var redirectURL: String?
+
+    init?(_ object: [String: Any]) {
+        guard let request = object["request"] as? [String: Any], let response = object["response"] as? [String: Any],
+            let urlText = request["url"] as? String, let url = URL(string: urlText)
+        else { return nil }
+        started = (object["startedDateTime"] as? String).flatMap(HAREntry.date) ?? .distantPast
+        let status = response["status"] as? Int ?? 0
+        func headers(_ list: Any?) -> [Exchange.Header] {
+            ((list as? [[String: Any]]) ?? []).compactMap { item in
+                guard let name = item["name"] as? String, let value = item["value"] as? String else { return nil }
+                return Exchange.Header(name, value)
+            }
+        }
+        var requestHeaders = headers(request["headers"])
+        // HAR keeps HTTP/2 pseudo-headers and cookies separately; fold cookies in when the header itself is absent.
+        requestHeaders.removeAll { $0.name.hasPrefix(":") }
+        if !requestHeaders.contains(where: { $0.name.caseInsensitiveCompare("Cookie") == .orderedSame }),
+            let cookies = request["cookies"] as? [[String: Any]], !cookies.isEmpty
+        {
+            let pairs = cookies.compactMap { cookie -> String? in
+                guard let name = cookie["name"] as? String, let value = cookie["value"] as? String else { return nil }
+                return "\(name)=\(value)"
+            }
+            requestHeaders.append(Exchange.Header("Cookie", pairs.joined(separator: "; ")))
+        }
+        var exchange = Exchange(
+            purpose: "request", method: (request["method"] as? String) ?? "GET", url: url, requestHeaders: requestHeaders,
+            status: status == 0 ? nil : status, responseHeaders: headers(response["headers"]).filter { !$0.name.hasPrefix(":") })
+        if status == 0 { exchange.error = (response["_error"] as? String) ?? "no response (blocked or failed in the browser)" }
+        if let content = response["content"] as? [String: Any], let text = content["text"] as? String, content["encoding"] as? String != "base64" {
+            exchange.bodyPrefix = Array(text.utf8.prefix(4096))
+        }
+        self.exchange = exchange
+        resourceType = object["_resourceType"] as? String
+        redirectURL = (response["redirectURL"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static func date(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+
+    var isPreflight: Bool {
+        resourceType == "preflight" || (exchange.method == "OPTIONS" && !exchange.requestValues("Access-Control-Request-Method").isEmpty)
+    }
+
+    var isWebSocket: Bool {
+        resourceType == "websocket" || exchange.requestValues("Upgrade").contains { $0.lowercased() == "websocket" }
+    }
+}
