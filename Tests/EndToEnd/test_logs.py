@@ -230,3 +230,27 @@ def test_the_gateways_own_access_log(files, upstream, jwks_url):
     assert report["unauthorized"] == {"challenges": 3, "refused_credentials": 5}
     reasons = {r["id"]: r["count"] for r in report["reasons"]}
     assert reasons["password-mismatch"] == 4 and reasons["unknown-user"] == 1
+
+
+def test_follow_alerts_when_401s_jump(tmp_path):
+    log = tmp_path / "live.log"
+    ok = '127.0.0.1 - - [24/Nov/2026:06:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "curl/8.5.0"\n'
+    refused = '127.0.0.9 - mallory [24/Nov/2026:06:00:01 +0000] "GET /basic/ HTTP/1.1" 401 381 "-" "curl/8.5.0"\n'
+    log.write_text(ok * 100)
+    follower = subprocess.Popen([BINARY, "logs", "--follow", str(log)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert "following" in follower.stdout.readline()
+        for _ in range(7):                      # a quiet baseline, one poll a second
+            with open(log, "a") as f:
+                f.write(ok * 3)
+            time.sleep(1)
+        with open(log, "a") as f:
+            f.write(refused * 40)
+        deadline = time.time() + 10
+        line = ""
+        while time.time() < deadline and "alert" not in line:
+            line = follower.stdout.readline()
+        assert "alert: 40 401s" in line and "127.0.0.9" in line
+    finally:
+        follower.terminate()
+        follower.wait(timeout=10)

@@ -22,21 +22,57 @@ struct Logs: AsyncParsableCommand {
     var json = false
     @Option(help: "Also write a self-contained HTML report (SVG charts, no external assets) to this file.")
     var html: String?
+    @Flag(help: "After the report, keep reading what is appended (as tail -F) and alert when the 401 rate jumps.")
+    var follow = false
 
     func run() async throws {
-        try await Self.report(files: files, format: format, json: json, html: html)
+        if follow {
+            try await Self.follow(files: files, format: format)
+        } else {
+            try await Self.report(files: files, format: format, json: json, html: html)
+        }
+    }
+
+    /// Polls every second; prints a line for each jump of the 401 rate (the last 5 s against the minute before:
+    /// at least 10 and three times as many), naming the client most refused in it. Runs until interrupted.
+    static func follow(files: [String], format: String?) async throws {
+        var follower = LogFollower(paths: files, format: try forcedFormat(format))
+        var recent: [LogSummary] = []
+        var alerting = false
+        // Written unbuffered: a pipe reader (a monitor, a test) sees each line at once.
+        func emit(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        emit("following \(files.joined(separator: ", ")); an alert when 401s jump (Ctrl-C to stop)")
+        while !Task.isCancelled {
+            try await Task.sleep(for: .seconds(1))
+            recent.append(follower.poll())
+            if recent.count > LogFollower.window { recent.removeFirst() }
+            if let jump = follower.alert() {
+                if !alerting {
+                    var window = LogSummary()
+                    for part in recent { window.merge(part) }
+                    let client = window.clients.top(1).first.map { ", most from \(Terminal.printable($0.key)) (\($0.count))" } ?? ""
+                    let time = ISO8601DateFormatter().string(from: Date())
+                    emit("\(time) alert: \(jump.recent) 401s in the last \(LogFollower.window) s, usually \(String(format: "%.1f", jump.usual))\(client)")
+                }
+                alerting = true
+            } else {
+                alerting = false
+            }
+        }
+    }
+
+    static func forcedFormat(_ format: String?) throws -> LogFormat? {
+        guard let format else { return nil }
+        guard let known = LogFormat(rawValue: format) else {
+            Terminal.error("gatehouse logs: unknown format '\(format)' (expected \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw ExitCode(2)
+        }
+        return known
     }
 
     /// Shared with `gatehouse doctor LOGFILE`.
     static func report(files: [String], format: String?, json: Bool, html: String?) async throws {
-        var forced: LogFormat?
-        if let format {
-            guard let known = LogFormat(rawValue: format) else {
-                Terminal.error("gatehouse logs: unknown format '\(format)' (expected \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
-                throw ExitCode(2)
-            }
-            forced = known
-        }
+        let forced = try forcedFormat(format)
         let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
         let progress = ProgressBar(total: sizes.reduce(0, +))
         var advance: (@Sendable (Int) -> Void)?
