@@ -10,9 +10,12 @@ struct LineSink {
     private var bucketMinute: Int?
     private var bucket = TimelineBucket()
 
-    init(format: LogFormat, path: String) {
+    let custom: CustomLogFormat?
+
+    init(format: LogFormat, path: String, custom: CustomLogFormat? = nil) {
         self.format = format
         self.path = path
+        self.custom = custom
     }
 
     mutating func consume(_ line: UnsafeRawBufferPointer, at offset: Int) {
@@ -26,6 +29,14 @@ struct LineSink {
                 refusal(
                     status: parsed.status, minute: parsed.minute, client: line.text(parsed.client), user: parsed.user.map { line.text($0) },
                     path: parsed.path(in: line).map { line.text($0) }, userAgent: parsed.userAgent(in: line).map { line.text($0) }, reason: nil)
+            }
+        case .custom:
+            guard let fields = custom?.parse(line, clock: &clock) else { return unreadable(line, offset) }
+            count(status: fields.status, minute: fields.minute)
+            if isRefusal(fields.status) {
+                refusal(
+                    status: fields.status, minute: fields.minute, client: fields.client.isEmpty ? "-" : line.text(fields.client),
+                    user: fields.user.map { line.text($0) }, path: fields.pathText, userAgent: fields.userAgent.map { line.text($0) }, reason: nil)
             }
         case .json:
             guard let parsed = JSONLogLine.parse(line) else { return unreadable(line, offset) }

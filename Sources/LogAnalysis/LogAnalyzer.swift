@@ -10,10 +10,16 @@ public struct LogAnalyzer: Sendable {
     public var format: LogFormat?
     /// Below this size a plain file is read by one task.
     public var parallelThreshold: Int
+    /// A layout given as an Apache `LogFormat` or nginx `log_format` string: every file is read with it.
+    public var custom: CustomLogFormat?
 
-    public init(cores: Int = ProcessInfo.processInfo.activeProcessorCount, format: LogFormat? = nil, parallelThreshold: Int = 8 << 20) {
+    public init(
+        cores: Int = ProcessInfo.processInfo.activeProcessorCount, format: LogFormat? = nil, custom: CustomLogFormat? = nil,
+        parallelThreshold: Int = 8 << 20
+    ) {
         self.cores = max(1, cores)
-        self.format = format
+        self.format = custom == nil ? format : .custom
+        self.custom = custom
         self.parallelThreshold = parallelThreshold
     }
 
@@ -46,7 +52,7 @@ public struct LogAnalyzer: Sendable {
         }
         var summary: LogSummary
         if compressed {
-            summary = Self.readGzip(path: path, format: format, progress: progress)
+            summary = Self.readGzip(path: path, format: format, custom: custom, progress: progress)
         } else {
             summary = await readPlain(path: path, format: format, size: size, progress: progress)
         }
@@ -59,7 +65,7 @@ public struct LogAnalyzer: Sendable {
         let ranges = (0..<parts).map { part in (size * part / parts)..<(size * (part + 1) / parts) }
         return await withTaskGroup(of: LogSummary.self) { group in
             for range in ranges {
-                group.addTask { Self.readRange(path: path, format: format, range: range, progress: progress) }
+                group.addTask { [custom] in Self.readRange(path: path, format: format, custom: custom, range: range, progress: progress) }
             }
             var merged = LogSummary()
             for await part in group { merged.merge(part) }
@@ -69,8 +75,10 @@ public struct LogAnalyzer: Sendable {
 
     /// The lines that start inside `range`: a range after the first begins after the first newline at or past its
     /// start (the previous range finishes the line that crosses the boundary).
-    static func readRange(path: String, format: LogFormat, range: Range<Int>, progress: (@Sendable (Int) -> Void)?) -> LogSummary {
-        var sink = LineSink(format: format, path: path)
+    static func readRange(
+        path: String, format: LogFormat, custom: CustomLogFormat?, range: Range<Int>, progress: (@Sendable (Int) -> Void)?
+    ) -> LogSummary {
+        var sink = LineSink(format: format, path: path, custom: custom)
         do {
             let file = try FileBlocks(path: path)
             defer { file.close() }
@@ -106,8 +114,8 @@ public struct LogAnalyzer: Sendable {
         return sink.finish()
     }
 
-    static func readGzip(path: String, format: LogFormat, progress: (@Sendable (Int) -> Void)?) -> LogSummary {
-        var sink = LineSink(format: format, path: path)
+    static func readGzip(path: String, format: LogFormat, custom: CustomLogFormat?, progress: (@Sendable (Int) -> Void)?) -> LogSummary {
+        var sink = LineSink(format: format, path: path, custom: custom)
         var assembler = LineAssembler()
         do {
             try GzipBlocks.read(path: path) { block in

@@ -11,7 +11,7 @@ public struct LogFollower {
     }
 
     private var files: [Followed]
-    private let forcedFormat: LogFormat?
+    private let custom: CustomLogFormat?
     /// 401 counts of the last polls, oldest first (one per poll).
     private var history: [Int] = []
     /// Polls that make the "now" window, and the baseline behind it.
@@ -19,11 +19,11 @@ public struct LogFollower {
     public static let baseline = 60
 
     /// Starts at the current end of each file: only what is written from now on is read.
-    public init(paths: [String], format: LogFormat?) {
-        forcedFormat = format
+    public init(paths: [String], format: LogFormat?, custom: CustomLogFormat? = nil) {
+        self.custom = custom
         files = paths.map { path in
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            return Followed(path: path, offset: size, format: format)
+            return Followed(path: path, offset: size, format: custom == nil ? format : .custom)
         }
     }
 
@@ -60,7 +60,7 @@ public struct LogFollower {
             file.format = LogFormat.detect(String(decoding: data.prefix(65536), as: UTF8.self).split(separator: "\n").map(String.init))
         }
         guard let format = file.format else { return LogSummary() }
-        var sink = LineSink(format: format, path: file.path)
+        var sink = LineSink(format: format, path: file.path, custom: custom)
         data.withUnsafeBytes { bytes in
             _ = file.assembler.feed(bytes, line: { line, offset in
                 sink.consume(line, at: offset)

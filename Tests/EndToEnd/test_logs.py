@@ -71,8 +71,8 @@ def check(report, truth):
     assert report["unreadable"] == 0
 
 
-def logs(*files):
-    result = subprocess.run([BINARY, "logs", "--json", *files], capture_output=True, text=True, timeout=60)
+def logs(*files, layout=None):
+    result = subprocess.run([BINARY, "logs", "--json", *files] + (["--log-format", layout] if layout else []), capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -111,6 +111,8 @@ error_log {folder}/error.log info;
 events {{ worker_connections 64; }}
 http {{
     access_log {folder}/access.log combined;
+    log_format custom '$time_iso8601|$remote_addr|$remote_user|$status|$request|$http_user_agent';
+    access_log {folder}/custom.log custom;
     client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy; fastcgi_temp_path {folder}/fastcgi;
     uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;
     server {{
@@ -124,7 +126,8 @@ http {{
     process = subprocess.Popen([NGINX, "-c", f"{folder}/nginx.conf", "-p", f"{folder}/", "-g", "daemon off;"], stderr=subprocess.DEVNULL)
     try:
         wait_for(f"http://127.0.0.1:{port}/public.html")
-        open(os.path.join(folder, "access.log"), "w").close()  # only this test's traffic
+        for name in ("access.log", "custom.log"):
+            open(os.path.join(folder, name), "w").close()  # only this test's traffic
         truth = traffic(f"http://127.0.0.1:{port}")
     finally:
         process.terminate()
@@ -132,6 +135,9 @@ http {{
     report = logs(os.path.join(folder, "access.log"), os.path.join(folder, "error.log"))
     check(report, truth)
     assert [f["format"] for f in report["files"]] == ["combined", "nginx-error"]
+    custom = logs(os.path.join(folder, "custom.log"), layout="$time_iso8601|$remote_addr|$remote_user|$status|$request|$http_user_agent")
+    assert custom["status"] == report["status"] and custom["unauthorized"] == report["unauthorized"]
+    assert custom["top"]["clients"] == report["top"]["clients"] and custom["unreadable"] == 0
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -154,6 +160,8 @@ Group www-data
 ErrorLog {folder}/error.log
 LogFormat "%h %l %u %t \\"%r\\" %>s %b \\"%{{Referer}}i\\" \\"%{{User-agent}}i\\"" combined
 CustomLog {folder}/access.log combined
+LogFormat "%a %>s %u %t \\"%r\\" %D" timed
+CustomLog {folder}/custom.log timed
 DocumentRoot {folder}/www
 DirectoryIndex index.html
 <Directory {folder}/www>
@@ -173,7 +181,8 @@ DirectoryIndex index.html
     try:
         wait_for(f"http://127.0.0.1:{port}/public.html")
         time.sleep(0.2)
-        open(os.path.join(folder, "access.log"), "w").close()
+        for name in ("access.log", "custom.log"):
+            open(os.path.join(folder, name), "w").close()
         truth = traffic(f"http://127.0.0.1:{port}")
         time.sleep(0.5)  # Apache writes its logs through buffers
     finally:
@@ -182,6 +191,9 @@ DirectoryIndex index.html
     report = logs(os.path.join(folder, "access.log"), os.path.join(folder, "error.log"))
     check(report, truth)
     assert [f["format"] for f in report["files"]] == ["combined", "apache-error"]
+    custom = logs(os.path.join(folder, "custom.log"), layout='%a %>s %u %t "%r" %D')
+    assert custom["status"] == report["status"] and custom["unauthorized"] == report["unauthorized"]
+    assert custom["top"]["clients"] == report["top"]["clients"] and custom["unreadable"] == 0
     # The same logs gzipped, and as `gatehouse doctor LOGFILE`.
     packed = os.path.join(folder, "access.log.gz")
     with open(os.path.join(folder, "access.log"), "rb") as source, gzip.open(packed, "wb") as target:

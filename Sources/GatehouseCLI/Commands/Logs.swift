@@ -18,6 +18,8 @@ struct Logs: AsyncParsableCommand {
     var files: [String]
     @Option(help: "Read every file in this format instead of detecting it: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: String?
+    @Option(name: .customLong("log-format"), help: ArgumentHelp("Read every file with this layout: an Apache LogFormat string ('%h %l %u %t \\\"%r\\\" %>s %b') or an nginx log_format string ('$remote_addr - $remote_user [$time_local] \\\"$request\\\" $status …').", valueName: "layout"))
+    var logFormat: String?
     @Flag(help: "Print JSON.")
     var json = false
     @Option(help: "Also write a self-contained HTML report (SVG charts, no external assets) to this file.")
@@ -27,16 +29,17 @@ struct Logs: AsyncParsableCommand {
 
     func run() async throws {
         if follow {
-            try await Self.follow(files: files, format: format)
+            try await Self.follow(files: files, format: format, layout: logFormat)
         } else {
-            try await Self.report(files: files, format: format, json: json, html: html)
+            try await Self.report(files: files, format: format, layout: logFormat, json: json, html: html)
         }
     }
 
     /// Polls every second; prints a line for each jump of the 401 rate (the last 5 s against the minute before:
     /// at least 10 and three times as many), naming the client most refused in it. Runs until interrupted.
-    static func follow(files: [String], format: String?) async throws {
-        var follower = LogFollower(paths: files, format: try forcedFormat(format))
+    static func follow(files: [String], format: String?, layout: String?) async throws {
+        let (forced, custom) = try readers(format: format, layout: layout)
+        var follower = LogFollower(paths: files, format: forced, custom: custom)
         var recent: [LogSummary] = []
         var alerting = false
         // Written unbuffered: a pipe reader (a monitor, a test) sees each line at once.
@@ -61,6 +64,26 @@ struct Logs: AsyncParsableCommand {
         }
     }
 
+    /// The format forced with --format and the layout given with --log-format, checked together.
+    static func readers(format: String?, layout: String?) throws -> (LogFormat?, CustomLogFormat?) {
+        let forced = try forcedFormat(format)
+        let custom = try customLayout(layout)
+        if forced == .custom, custom == nil {
+            Terminal.error("gatehouse logs: --format custom needs the layout, given with --log-format")
+            throw ExitCode(2)
+        }
+        return (forced, custom)
+    }
+
+    static func customLayout(_ layout: String?) throws -> CustomLogFormat? {
+        guard let layout else { return nil }
+        guard let custom = CustomLogFormat(layout) else {
+            Terminal.error("gatehouse logs: the layout names no status field (%>s or $status), so nothing could be counted")
+            throw ExitCode(2)
+        }
+        return custom
+    }
+
     static func forcedFormat(_ format: String?) throws -> LogFormat? {
         guard let format else { return nil }
         guard let known = LogFormat(rawValue: format) else {
@@ -71,13 +94,13 @@ struct Logs: AsyncParsableCommand {
     }
 
     /// Shared with `gatehouse doctor LOGFILE`.
-    static func report(files: [String], format: String?, json: Bool, html: String?) async throws {
-        let forced = try forcedFormat(format)
+    static func report(files: [String], format: String?, layout: String? = nil, json: Bool, html: String?) async throws {
+        let (forced, custom) = try readers(format: format, layout: layout)
         let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
         let progress = ProgressBar(total: sizes.reduce(0, +))
         var advance: (@Sendable (Int) -> Void)?
         if let progress { advance = { progress.advance($0) } }
-        let summary = await LogAnalyzer(format: forced).analyze(paths: files, progress: advance)
+        let summary = await LogAnalyzer(format: forced, custom: custom).analyze(paths: files, progress: advance)
         progress?.finish()
         let report = LogReport(summary)
         if let html {

@@ -10,6 +10,8 @@ public enum LogFormat: String, Sendable, Hashable, CaseIterable {
     case apacheError = "apache-error"
     /// nginx's error log (`2026/11/24 05:23:08 [error] 1#1: *5 user "alice": password mismatch, client: …`).
     case nginxError = "nginx-error"
+    /// A layout given with `--log-format` (an Apache `LogFormat` or nginx `log_format` string); never detected.
+    case custom
 
     /// The format most of the first lines are in, or nil when none reads them.
     static func detect(_ sample: [String]) -> LogFormat? {
