@@ -262,3 +262,52 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+APACHE_MODULES = "/usr/lib/apache2/modules"
+
+
+def apache_prologue(folder, ports, modules):
+    """The lines every Apache started here begins with: its state in `folder`, loopback ports, the given modules."""
+    listens = "\n".join(f"Listen 127.0.0.1:{port}" for port in ports)
+    loads = "\n".join(f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so" for m in modules)
+    return (f"ServerRoot {folder}\nPidFile {folder}/httpd.pid\nDefaultRuntimeDir {folder}\nMutex file:{folder}\n"
+            f"ServerName 127.0.0.1\n{listens}\n{loads}\nUser www-data\nGroup www-data\nErrorLog {folder}/error.log\n")
+
+
+def apache_basic_site(folder):
+    """Apache serving `folder`/www, with /basic/ behind Basic authentication on `folder`/users.htpasswd."""
+    return f"""DocumentRoot {folder}/www
+DirectoryIndex index.html
+<Directory {folder}/www>
+    Require all granted
+</Directory>
+<Location /basic/>
+    AuthType Basic
+    AuthName "apache"
+    AuthUserFile {folder}/users.htpasswd
+    Require valid-user
+</Location>
+"""
+
+
+class Serving:
+    """A server process started here and stopped by PID on exit, once `ready_url` answers."""
+
+    def __init__(self, command, ready_url):
+        self.command, self.ready_url = command, ready_url
+
+    def __enter__(self):
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            if subprocess.run(["curl", "-s", "-o", "/dev/null", self.ready_url]).returncode == 0:
+                return self
+            time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError(f"{self.command[0]} did not answer at {self.ready_url}")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=10)

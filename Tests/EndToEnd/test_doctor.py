@@ -6,10 +6,8 @@ import hashlib, json, os, re, shutil, socket, subprocess, tempfile, time
 import pytest
 import requests
 
-from conftest import BINARY, PrivateGateway, claims_for, config, doctor, first_cause, free_port, jwt
+from conftest import BINARY, NGINX, PrivateGateway, claims_for, config, doctor, first_cause, free_port, jwt
 
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 @pytest.fixture(scope="module")

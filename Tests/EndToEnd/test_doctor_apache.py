@@ -6,10 +6,8 @@ import hashlib, os, shutil, subprocess, tempfile, time
 import pytest
 import requests
 
-from conftest import doctor, first_cause, free_port
+from conftest import APACHE, apache_basic_site, apache_prologue, doctor, first_cause, free_port
 
-APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
-MODULES = "/usr/lib/apache2/modules"
 
 # A CGI application doing its own Basic check, as PHP or Python apps behind Apache do: it reads HTTP_AUTHORIZATION,
 # which Apache hands to CGI scripts only with `CGIPassAuth On`.
@@ -33,34 +31,9 @@ print(json.dumps(body))
 def apache_config(folder, main, proxy):
     modules = ["mpm_event", "authn_core", "authn_file", "authz_core", "authz_user", "auth_basic", "auth_digest",
                "cgid", "alias", "dir", "proxy", "proxy_http"]
-    loads = "\n".join(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in modules)
-    return f"""
-ServerRoot {folder}
-PidFile {folder}/httpd.pid
-DefaultRuntimeDir {folder}
-Mutex file:{folder}
-ServerName 127.0.0.1
-Listen 127.0.0.1:{main}
-Listen 127.0.0.1:{proxy}
-{loads}
-User www-data
-Group www-data
-ErrorLog {folder}/error.log
-LogLevel info
+    return apache_prologue(folder, [main, proxy], modules) + f"""LogLevel info
 ScriptSock {folder}/cgid.sock
-DocumentRoot {folder}/www
-DirectoryIndex index.html
-<Directory {folder}/www>
-    Require all granted
-</Directory>
-<Location /basic/>
-    AuthType Basic
-    AuthName "apache"
-    AuthBasicProvider file
-    AuthUserFile {folder}/users.htpasswd
-    Require valid-user
-</Location>
-<Location /basic/admin/>
+""" + apache_basic_site(folder) + f"""<Location /basic/admin/>
     Require user bob
 </Location>
 <Location /lost-file/>

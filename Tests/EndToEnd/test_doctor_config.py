@@ -5,9 +5,7 @@ import json, os, shutil, subprocess, tempfile
 
 import pytest
 
-from conftest import BINARY
-from test_doctor import NGINX
-from test_doctor_apache import APACHE, MODULES
+from conftest import APACHE, BINARY, NGINX, apache_prologue
 
 
 def config_doctor(path, *args):
@@ -79,12 +77,10 @@ def test_nginx_unreadable_and_unsupported_files(folder):
 
 def apache_site(folder, body):
     modules = ["mpm_event", "authn_core", "authn_file", "authz_core", "authz_user", "authz_groupfile", "auth_basic", "auth_digest", "cgid", "alias"]
-    loads = "\n".join(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in modules)
     os.makedirs(os.path.join(folder, "www"), exist_ok=True)
     os.makedirs(os.path.join(folder, "cgi-bin"), exist_ok=True)
     with open(os.path.join(folder, "apache2.conf"), "w") as f:
-        f.write(f"ServerRoot {folder}\nPidFile {folder}/httpd.pid\nDefaultRuntimeDir {folder}\nMutex file:{folder}\nServerName 127.0.0.1\n"
-                f"Listen 127.0.0.1:18997\n{loads}\nUser www-data\nGroup www-data\nErrorLog {folder}/error.log\nDocumentRoot {folder}/www\n{body}\n")
+        f.write(apache_prologue(folder, [18997], modules) + f"DocumentRoot {folder}/www\n{body}\n")
     check = subprocess.run([APACHE, "-t", "-f", f"{folder}/apache2.conf"], capture_output=True, text=True)
     assert check.returncode == 0, "Apache accepts the configuration: " + check.stderr
     return os.path.join(folder, "apache2.conf")

@@ -7,9 +7,7 @@ import gzip, json, os, shutil, subprocess, tempfile, time
 import pytest
 import requests
 
-from conftest import BINARY, PrivateGateway, config, free_port
-from test_doctor import NGINX
-from test_doctor_apache import APACHE, MODULES
+from conftest import APACHE, BINARY, NGINX, PrivateGateway, Serving, apache_basic_site, apache_prologue, config, free_port
 
 
 def curl(*args):
@@ -92,12 +90,22 @@ def site(files):
     return folder
 
 
-def wait_for(url):
-    for _ in range(100):
-        if subprocess.run(["curl", "-s", "-o", "/dev/null", url]).returncode == 0:
-            return
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not start")
+def record(command, url, folder, settle=0.0):
+    """Runs the traffic against a server started here; its access logs hold only this traffic."""
+    with Serving(command, url + "/public.html"):
+        time.sleep(settle)
+        for name in ("access.log", "custom.log"):
+            open(os.path.join(folder, name), "w").close()
+        truth = traffic(url)
+        time.sleep(settle)  # Apache writes its logs through buffers
+    return truth
+
+
+def check_custom(folder, report, layout):
+    """The second access log, in a custom layout, must give the same counts as the combined one."""
+    custom = logs(os.path.join(folder, "custom.log"), layout=layout)
+    assert custom["status"] == report["status"] and custom["unauthorized"] == report["unauthorized"]
+    assert custom["top"]["clients"] == report["top"]["clients"] and custom["unreadable"] == 0
 
 
 def test_nginx_access_and_error_logs(files):
@@ -123,77 +131,33 @@ http {{
     }}
 }}
 """)
-    process = subprocess.Popen([NGINX, "-c", f"{folder}/nginx.conf", "-p", f"{folder}/", "-g", "daemon off;"], stderr=subprocess.DEVNULL)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/public.html")
-        for name in ("access.log", "custom.log"):
-            open(os.path.join(folder, name), "w").close()  # only this test's traffic
-        truth = traffic(f"http://127.0.0.1:{port}")
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    truth = record([NGINX, "-c", f"{folder}/nginx.conf", "-p", f"{folder}/", "-g", "daemon off;"], f"http://127.0.0.1:{port}", folder)
     report = logs(os.path.join(folder, "access.log"), os.path.join(folder, "error.log"))
     check(report, truth)
     assert [f["format"] for f in report["files"]] == ["combined", "nginx-error"]
-    custom = logs(os.path.join(folder, "custom.log"), layout="$time_iso8601|$remote_addr|$remote_user|$status|$request|$http_user_agent")
-    assert custom["status"] == report["status"] and custom["unauthorized"] == report["unauthorized"]
-    assert custom["top"]["clients"] == report["top"]["clients"] and custom["unreadable"] == 0
+    check_custom(folder, report, "$time_iso8601|$remote_addr|$remote_user|$status|$request|$http_user_agent")
     shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_apache_access_and_error_logs(files):
     folder = site(files)
     port = free_port()
-    modules = ["mpm_event", "authn_core", "authn_file", "authz_core", "authz_user", "authz_host", "auth_basic", "dir", "log_config"]
-    loads = "\n".join(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in modules if os.path.exists(f"{MODULES}/mod_{m}.so"))
+    modules = ["mpm_event", "authn_core", "authn_file", "authz_core", "authz_user", "authz_host", "auth_basic", "dir"]
     with open(os.path.join(folder, "apache2.conf"), "w") as f:
-        f.write(f"""
-ServerRoot {folder}
-PidFile {folder}/httpd.pid
-DefaultRuntimeDir {folder}
-Mutex file:{folder}
-ServerName 127.0.0.1
-Listen 127.0.0.1:{port}
-{loads}
-User www-data
-Group www-data
-ErrorLog {folder}/error.log
+        f.write(apache_prologue(folder, [port], modules) + f"""
 LogFormat "%h %l %u %t \\"%r\\" %>s %b \\"%{{Referer}}i\\" \\"%{{User-agent}}i\\"" combined
 CustomLog {folder}/access.log combined
 LogFormat "%a %>s %u %t \\"%r\\" %D" timed
 CustomLog {folder}/custom.log timed
-DocumentRoot {folder}/www
-DirectoryIndex index.html
-<Directory {folder}/www>
-    Require all granted
-</Directory>
-<Location /basic/>
-    AuthType Basic
-    AuthName "apache"
-    AuthUserFile {folder}/users.htpasswd
-    Require valid-user
-</Location>
-<Location /forbidden/>
+""" + apache_basic_site(folder) + """<Location /forbidden/>
     Require all denied
 </Location>
 """)
-    process = subprocess.Popen([APACHE, "-f", f"{folder}/apache2.conf", "-DFOREGROUND"], stderr=subprocess.DEVNULL)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/public.html")
-        time.sleep(0.2)
-        for name in ("access.log", "custom.log"):
-            open(os.path.join(folder, name), "w").close()
-        truth = traffic(f"http://127.0.0.1:{port}")
-        time.sleep(0.5)  # Apache writes its logs through buffers
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    truth = record([APACHE, "-f", f"{folder}/apache2.conf", "-DFOREGROUND"], f"http://127.0.0.1:{port}", folder, settle=0.3)
     report = logs(os.path.join(folder, "access.log"), os.path.join(folder, "error.log"))
     check(report, truth)
     assert [f["format"] for f in report["files"]] == ["combined", "apache-error"]
-    custom = logs(os.path.join(folder, "custom.log"), layout='%a %>s %u %t "%r" %D')
-    assert custom["status"] == report["status"] and custom["unauthorized"] == report["unauthorized"]
-    assert custom["top"]["clients"] == report["top"]["clients"] and custom["unreadable"] == 0
+    check_custom(folder, report, '%a %>s %u %t "%r" %D')
     # The same logs gzipped, and as `gatehouse doctor LOGFILE`.
     packed = os.path.join(folder, "access.log.gz")
     with open(os.path.join(folder, "access.log"), "rb") as source, gzip.open(packed, "wb") as target:
