@@ -2,7 +2,8 @@ import Foundation
 
 /// `gatehouse doctor FILE.har`: every 401 and 407 of a browser session diagnosed in its context: the redirects that
 /// led to it, the preflight it belonged to, the cookies the browser had been given and did not send, token times at
-/// the moment of the request, WebSocket handshakes. The live rules run on each refusal as on a probe's evidence.
+/// the moment of the request, WebSocket handshakes, parallel refreshes of one refresh token. The live rules run on
+/// each refusal as on a probe's evidence.
 /// A sanitized export (Chrome's default since version 130 strips Authorization, Cookie and Set-Cookie) is said,
 /// and then the absence of a credential is not taken as evidence.
 public struct HARDiagnosis: Sendable {
@@ -47,7 +48,7 @@ public struct HARDiagnosis: Sendable {
         }
         self.refusals = refusals
         var seen: Set<String> = []
-        var all = refusals.flatMap(\.findings)
+        var all = refusals.flatMap(\.findings) + Self.refreshRaces(entries)
         if sanitized {
             all.append(Finding(
                 id: "har-sanitized", severity: .info, confidence: 100, title: "The export holds no Authorization, Cookie or Set-Cookie header",
@@ -137,6 +138,27 @@ public struct HARDiagnosis: Sendable {
     /// The registrable part of a host, approximated by its last two labels (no public-suffix list here).
     static func site(_ host: String) -> String {
         host.split(separator: ".").suffix(2).joined(separator: ".")
+    }
+
+    /// `refresh-token-race`: the same refresh token redeemed by requests started within two seconds of each other,
+    /// one accepted and another refused: a single-use token spent by a parallel refresh (two tabs, two retries).
+    static func refreshRaces(_ entries: [HAREntry]) -> [Finding] {
+        let redeeming = entries.compactMap { entry in entry.redeemedRefreshToken.map { (entry, $0) } }
+        var findings: [Finding] = []
+        for (index, (first, token)) in redeeming.enumerated() {
+            let racing = redeeming[(index + 1)...].filter { $0.1 == token && $0.0.started.timeIntervalSince(first.started) < 2 }.map(\.0)
+            let group = [first] + racing
+            guard racing.count > 0, group.contains(where: { (200..<300).contains($0.exchange.status ?? 0) }),
+                group.contains(where: { [400, 401].contains($0.exchange.status ?? 0) })
+            else { continue }
+            findings.append(Finding(
+                id: "refresh-token-race", severity: .cause, confidence: 80, title: "Parallel refreshes spent one single-use refresh token",
+                explanation: "\(group.count) requests redeemed the same refresh token within two seconds; the server accepted one and refused the others, and a client that then drops its session logs the user out.",
+                fix: "Refresh once and share the result (a single in-flight refresh per session), or have the server allow a short grace window for a rotated refresh token.",
+                evidence: group.map { "POST \($0.exchange.url.absoluteString) → \($0.exchange.status ?? 0) (refresh token \(Redaction.token(token)))" }))
+            break
+        }
+        return findings
     }
 
     static func websocket(_ entry: HAREntry) -> Finding? {

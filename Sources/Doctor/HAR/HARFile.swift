@@ -100,6 +100,8 @@ public struct HAREntry: Sendable {
     /// Chrome's `_resourceType` (`document`, `fetch`, `xhr`, `preflight`, `websocket`, …), when present.
     public var resourceType: String?
     public var redirectURL: String?
+    /// The request body as text (`postData.text`), for token requests; never printed.
+    public var requestBody: String?
 
     init?(_ object: [String: Any]) {
         guard let request = object["request"] as? [String: Any], let response = object["response"] as? [String: Any],
@@ -135,6 +137,17 @@ public struct HAREntry: Sendable {
         self.exchange = exchange
         resourceType = object["_resourceType"] as? String
         redirectURL = (response["redirectURL"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        requestBody = (request["postData"] as? [String: Any])?["text"] as? String
+    }
+
+    /// The refresh token a token request redeems (`grant_type=refresh_token`, form or JSON body), if it is one.
+    var redeemedRefreshToken: String? {
+        guard exchange.method == "POST", let body = requestBody, body.contains("refresh_token") else { return nil }
+        if let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] {
+            return object["refresh_token"] as? String
+        }
+        let fields = body.split(separator: "&").map { $0.split(separator: "=", maxSplits: 1).map(String.init) }
+        return fields.first { $0.first == "refresh_token" && $0.count == 2 }?.last?.removingPercentEncoding
     }
 
     static func date(_ text: String) -> Date? {

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+@testable import Doctor
+
+/// The HAR reader and the session rules on HAR text written here (Firefox-style and Chrome-style fields).
+@Suite struct HARTests {
+    func entry(_ method: String, _ url: String, status: Int, at second: Int, request: [(String, String)] = [], response: [(String, String)] = [], body: String? = nil, extra: String = "") -> String {
+        func headers(_ list: [(String, String)]) -> String { list.map { #"{"name":"\#($0.0)","value":"\#($0.1)"}"# }.joined(separator: ",") }
+        let post = body.map { #","postData":{"mimeType":"application/x-www-form-urlencoded","text":"\#($0)"}"# } ?? ""
+        return #"{"startedDateTime":"2026-11-24T06:00:\#(String(format: "%02d", second)).000Z","time":1,\#(extra)"request":{"method":"\#(method)","url":"\#(url)","httpVersion":"HTTP/1.1","headers":[\#(headers(request))],"cookies":[],"queryString":[]\#(post)},"response":{"status":\#(status),"statusText":"","httpVersion":"HTTP/1.1","headers":[\#(headers(response))],"cookies":[],"content":{"size":0},"redirectURL":""}}"#
+    }
+
+    func har(_ entries: [String]) -> [UInt8] {
+        Array(#"{"log":{"version":"1.2","creator":{"name":"Firefox","version":"133.0"},"entries":[\#(entries.joined(separator: ","))]}}"#.utf8)
+    }
+
+    @Test func parallelRefreshesOfOneTokenAreARace() {
+        let bytes = har([
+            entry("POST", "https://app.test/oauth/token", status: 200, at: 1, body: "grant_type=refresh_token&refresh_token=rt-123"),
+            entry("POST", "https://app.test/oauth/token", status: 400, at: 1, response: [("Content-Type", "application/json")], body: "grant_type=refresh_token&refresh_token=rt-123"),
+            entry("GET", "https://app.test/api/me", status: 401, at: 2, response: [("WWW-Authenticate", #"Bearer realm=\"app\""#)]),
+        ])
+        let diagnosis = HARDiagnosis(har: HARFile.read(bytes), path: "t.har")
+        #expect(diagnosis.creator == "Firefox 133.0")
+        #expect(diagnosis.findings.map(\.id).contains("refresh-token-race"))
+        #expect(!diagnosis.findings.flatMap(\.evidence).joined().contains("rt-123"), "the refresh token is redacted")
+        #expect(diagnosis.sanitized, "no Authorization, Cookie or Set-Cookie anywhere")
+        #expect(!diagnosis.findings.map(\.id).contains("no-credentials-sent"), "absence in a sanitized export is not evidence")
+    }
+
+    @Test func aFirstChallengeAnsweredIsNotAProblem() {
+        let bytes = har([
+            entry("GET", "http://h.test/admin/", status: 401, at: 1, response: [("WWW-Authenticate", #"Basic realm=\"x\""#)]),
+            entry("GET", "http://h.test/admin/", status: 200, at: 3, request: [("Authorization", "Basic YWxpY2U6cHc=")]),
+        ])
+        let diagnosis = HARDiagnosis(har: HARFile.read(bytes), path: "t.har")
+        #expect(diagnosis.findings.map(\.id) == ["first-challenge"])
+    }
+
+    @Test func aWebSocketHandshakeWithoutCredentials() {
+        let bytes = har([entry("GET", "http://h.test/socket", status: 401, at: 1, request: [("Upgrade", "websocket"), ("Cookie", "x=1")], extra: #""_resourceType":"websocket","#)])
+        #expect(HARDiagnosis(har: HARFile.read(bytes), path: "t.har").findings.first?.id == "websocket-cannot-send-authorization")
+    }
+
+    @Test func brokenEntriesAreSkippedWithTheirOffsets() {
+        let good = entry("GET", "http://h.test/", status: 200, at: 1)
+        var bytes = har([good, #"{"startedDateTime": oops}"#, good])
+        #expect(HARFile.read(bytes).entries.count == 2)
+        #expect(HARFile.read(bytes).problems.first?.contains("entry 2 at byte") == true)
+        bytes = Array(bytes.prefix(bytes.count - 40))
+        let cut = HARFile.read(bytes)
+        #expect(cut.entries.count == 1 && cut.problems.last?.contains("cut short") == true)
+        #expect(HARFile.read(Array("not json at all".utf8)).problems == ["no log.entries array: not a HAR file"])
+    }
+}
