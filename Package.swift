@@ -77,6 +77,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "HTTPAuth", "Passwords", "Tokens", "Store",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -22,6 +22,13 @@ public struct GatewayResponder: HTTPResponder {
             return metricsResponse(allowed: address.map { metrics.allow.contains($0) } ?? false, requestID: requestID)
         }
         var request = request
+        let endpoints = SessionEndpoints(gatekeeper: snapshot.gatekeeper, secure: config.tls != nil)
+        if let (page, decision) = await endpoints.respond(request, client: client) {
+            var response = page
+            finish(&response, request: request, decision: decision, config: config, requestID: requestID)
+            record(decision, status: response.status.code, request: request, client: client, requestID: requestID, start: start)
+            return response
+        }
         let decision = await snapshot.gatekeeper.decide(&request, client: client, address: address)
         var response: Response
         var outcome = decision
@@ -41,15 +48,21 @@ public struct GatewayResponder: HTTPResponder {
             response = RefusalResponse.make(decision, requestID: requestID)
         }
         finish(&response, request: request, decision: decision, config: config, requestID: requestID)
+        record(outcome, status: response.status.code, request: request, client: client, requestID: requestID, start: start)
+        return response
+    }
+
+    /// Counts and audits one decision with the status actually sent.
+    private func record(_ decision: Decision, status: Int, request: Request, client: String, requestID: String, start: ContinuousClock.Instant) {
+        var outcome = decision
         let elapsed = ContinuousClock.now - start
-        outcome.status = response.status.code
+        outcome.status = status
         state.metrics.record(outcome, elapsed: elapsed)
         state.audit.record(AuditRecord(
             time: Date(), requestID: requestID, client: client, method: request.method.rawValue, path: request.uri.path,
-            route: decision.route?.path, scheme: outcome.scheme?.rawValue, user: outcome.user, outcome: outcome.outcome.rawValue,
+            route: decision.route?.path, scheme: outcome.scheme?.rawValue, user: outcome.user ?? outcome.identity?.user, outcome: outcome.outcome.rawValue,
             status: outcome.status, reason: outcome.reason, detail: outcome.detail,
             latencyMicroseconds: Int(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)))
-        return response
     }
 
     private func deliver(

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The gateway's durable state behind one protocol: the audit trail, failure counters and bans, API keys and the
-/// server secrets that must survive a restart (the Digest nonce key).
+/// The gateway's durable state behind one protocol: the audit trail, failure counters and bans, API keys, browser
+/// sessions and the server secrets that must survive a restart (the Digest nonce key).
 ///
 /// ``SQLiteStore`` is the embedded default. A PostgreSQL store implements the same protocol when several gateways
 /// share state: a ban made by one instance is then honoured by all, because every instance reads bans from here.
@@ -31,6 +31,15 @@ public protocol GatewayStore: Sendable {
     func apiKeys() async throws -> [APIKeyRecord]
     /// Marks a key revoked at `time`; says whether it existed and was not already revoked.
     func revokeAPIKey(id: String, at time: Date) async throws -> Bool
+
+    /// Stores a new session.
+    func insertSession(_ session: SessionRecord) async throws
+    /// The session with this id (the hash of its token), if it was not ended.
+    func session(id: String) async throws -> SessionRecord?
+    /// Records a request seen with the session at `time`.
+    func touchSession(id: String, at time: Date) async throws
+    /// Ends a session (logout, expiry); says whether it existed.
+    func deleteSession(id: String) async throws -> Bool
 
     /// A random secret of 32 bytes stored under `name`, made on first use, the same for every instance.
     func secret(named name: String) async throws -> [UInt8]

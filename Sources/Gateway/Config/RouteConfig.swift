@@ -4,6 +4,8 @@ import Foundation
 public enum SchemeName: String, Sendable, Hashable, CaseIterable {
     case digest, basic, bearer
     case apiKey = "api_key"
+    /// A login form and a session cookie (browsers are sent to the login page; API clients get 401).
+    case session
 }
 
 extension GatewayConfig {
@@ -30,6 +32,8 @@ extension GatewayConfig {
         public var jwt: JWT?
         public var apiKey = APIKey()
         public var cors: CORS?
+        /// The `session` scheme's limits.
+        public var session = Session()
         /// Whether the client's `Authorization` reaches the upstream (default: withheld).
         public var passAuthorization = false
         public var upstream: Upstream?
@@ -37,6 +41,12 @@ extension GatewayConfig {
         public init(path: String) {
             self.path = path
         }
+    }
+
+    /// How long a session of the `session` scheme lives: ``idle`` without a request, ``absolute`` in all.
+    public struct Session: Sendable, Hashable {
+        public var idle: TimeInterval = 15 * 60
+        public var absolute: TimeInterval = 8 * 3600
     }
 
     /// Who may pass once authenticated; an empty requirement lets every authenticated user through.

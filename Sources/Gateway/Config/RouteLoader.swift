@@ -41,6 +41,7 @@ enum RouteLoader {
         if let jwt = try node.optional("jwt") { route.jwt = try Self.jwt(jwt, base: base) }
         if let apiKey = try node.optional("api_key") { route.apiKey = try Self.apiKey(apiKey) }
         if let cors = try node.optional("cors") { route.cors = try Self.cors(cors) }
+        if let session = try node.optional("session") { route.session = try Self.session(session) }
         if let pass = try node.optional("pass_authorization") { route.passAuthorization = try pass.bool() }
         var upstreamNode = node
         route.upstream = try ConfigLoader.upstream(&upstreamNode, base: base)
@@ -57,6 +58,7 @@ enum RouteLoader {
         }
         guard !route.schemes.isEmpty else { throw item.error("give schemes: [basic, digest, bearer, api_key] or public: true") }
         if route.schemes.contains(.basic), route.users == nil { throw item.error("basic needs users: an htpasswd file") }
+        if route.schemes.contains(.session), route.users == nil { throw item.error("session needs users: an htpasswd file for the login form") }
         if route.schemes.contains(.digest), route.digestUsers == nil { throw item.error("digest needs digest_users: an htdigest file") }
         if route.schemes.contains(.bearer), route.jwt == nil { throw item.error("bearer needs jwt: { jwks: FILE } (or jwks_url, or secret_file)") }
         if !route.require.groups.isEmpty, route.groups == nil { throw item.error("require.groups needs groups: an Apache group file") }
@@ -66,6 +68,16 @@ enum RouteLoader {
         let path = try node.filePath(relativeTo: base)
         guard FileManager.default.isReadableFile(atPath: path) else { throw node.error("cannot read \(path)") }
         return path
+    }
+
+    private static func session(_ node: ConfigNode) throws -> GatewayConfig.Session {
+        var node = node
+        var session = GatewayConfig.Session()
+        if let idle = try node.optional("idle") { session.idle = try idle.duration() }
+        if let absolute = try node.optional("absolute") { session.absolute = try absolute.duration() }
+        try node.finish()
+        guard session.idle > 0, session.absolute >= session.idle else { throw node.error("expected 0 < idle ≤ absolute") }
+        return session
     }
 
     private static func requirement(_ node: ConfigNode) throws -> GatewayConfig.Requirement {

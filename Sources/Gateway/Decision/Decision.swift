@@ -37,6 +37,8 @@ public struct Decision: Sendable {
     public var retryAfter: Int?
     /// Headers a successful scheme adds (Digest `Authentication-Info`).
     public var responseHeaders: [(name: String, value: String)] = []
+    /// For a browser refused on a `session` route: the login page to send it to (303) instead of a bare 401.
+    public var loginRedirect: String?
 
     public init(outcome: Outcome, status: Int, route: RouteRuntime?) {
         self.outcome = outcome

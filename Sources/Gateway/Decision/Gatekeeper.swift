@@ -47,16 +47,55 @@ public struct Gatekeeper: Sendable {
         if let cors = route.config.cors, CORSPreflight.isPreflight(request), cors.allows(origin: request.headers[.origin]) {
             return Decision(outcome: .preflight, status: 204, route: route)
         }
-        return await authenticate(&request, route: route, client: client)
+        var decision = await authenticate(&request, route: route, client: client)
+        if decision.status == 401, route.authenticator(.session) != nil, [.get, .head].contains(request.method),
+            request.headers[.accept]?.contains("text/html") == true
+        {
+            decision.loginRedirect = Self.loginLocation(next: request.uri.description, reason: decision.reason)
+        }
+        return decision
+    }
+
+    /// The first route that uses sessions, whose login form `/auth/login` serves.
+    func sessionRoute() -> (RouteRuntime, SessionAuthenticator)? {
+        for route in routes.reversed() {
+            if let session = route.authenticator(.session) as? SessionAuthenticator { return (route, session) }
+        }
+        return nil
+    }
+
+    /// `/auth/login?next=…&m=…`: the page wanted and why the user is asked to log in.
+    static func loginLocation(next: String, reason: String?) -> String {
+        let message = ["session-expired": "expired", "session-idle": "idle", "session-unknown": "ended"][reason ?? ""] ?? "required"
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+?#")
+        return SessionEndpoints.loginPath + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/") + "&m=" + message
     }
 
     private func authenticate(_ request: inout Request, route: RouteRuntime, client: String) async -> Decision {
+        var sessionFailure: AuthFailure?
+        if let session = route.authenticator(.session) as? SessionAuthenticator {
+            switch await session.check(cookieHeader: request.headers[.cookie]) {
+            case .valid(let record):
+                return authorizeSession(record, request: request, route: route)
+            case .expired(let reason):
+                sessionFailure = AuthFailure(
+                    reason: reason, claimedUser: nil, detail: reason == "session-idle" ? "the session was idle too long" : "the session passed its absolute lifetime",
+                    clientDetail: "Your session expired; log in again.")
+            case .unknown:
+                sessionFailure = AuthFailure(reason: "session-unknown", detail: "the session cookie names no session (ended, or forged)", clientDetail: "Your session has ended; log in again.")
+            case .none:
+                break
+            }
+            sessionFailure?.countsAsFailure = false
+        }
         let presented: PresentedCredential
         switch PresentedCredential.extract(from: request, route: route) {
         case .success(let value): presented = value
         case .failure(let failure): return refused(failure, route: route, scheme: nil)
         }
         guard let credential = presented.credential else {
+            if let sessionFailure { return refused(sessionFailure, route: route, scheme: .session) }
             var failure = AuthFailure(
                 reason: "no-credentials", detail: "the request carried no credential for this route",
                 clientDetail: "This resource needs authentication; the WWW-Authenticate header lists the schemes it accepts.")
@@ -98,6 +137,16 @@ public struct Gatekeeper: Sendable {
             }
             return decision
         }
+    }
+
+    /// A valid session; a state-changing request must also come from this site (CSRF defence in depth beside
+    /// `SameSite=Lax`): its `Origin`, or `Sec-Fetch-Site`, must say so.
+    private func authorizeSession(_ record: SessionRecord, request: Request, route: RouteRuntime) -> Decision {
+        let decision = authorize(Identity(user: record.user, scheme: .session), route: route)
+        guard ![.get, .head, .options].contains(request.method), !SessionEndpoints.sameOrigin(request) else { return decision }
+        var refused = forbidden(decision, reason: "csrf-origin", detail: "a \(request.method.rawValue) with a session cookie from another origin (Origin: \(request.headers[.origin] ?? "none"))")
+        refused.clientDetail = "This request did not come from this site, so it was refused."
+        return refused
     }
 
     private func authorize(_ identity: Identity, route: RouteRuntime) -> Decision {

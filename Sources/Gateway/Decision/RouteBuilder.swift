@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 import HTTPAuth
 import Passwords
 import Store
@@ -38,6 +39,11 @@ struct RouteBuilder {
                     let keys = try await JWTKeySource.make(jwt, client: httpClient)
                     let policy = TokenPolicy(algorithms: jwt.algorithms, audience: jwt.audience, issuer: jwt.issuer, leeway: jwt.leeway)
                     authenticators.append(BearerAuthenticator(realm: realm, keys: keys, policy: policy, requiredScopes: route.require.scopes))
+                case .session:
+                    let users = try ReloadingFile(path: route.users ?? "", parse: { try HtpasswdFile(path: $0) })
+                    authenticators.append(SessionAuthenticator(
+                        realm: realm, users: users, verifier: passwords, store: store, settings: route.session,
+                        csrfKey: SymmetricKey(data: try await store.secret(named: "session-csrf")), secure: config.tls != nil))
                 case .apiKey:
                     authenticators.append(APIKeyAuthenticator(store: store, location: route.apiKey, realm: realm))
                 }

@@ -9,6 +9,12 @@ import Hummingbird
 /// The request id is added by the responder, on every response.
 enum RefusalResponse {
     static func make(_ decision: Decision, requestID: String) -> Response {
+        if let location = decision.loginRedirect {
+            var headers = HTTPFields()
+            headers[.location] = location
+            headers[.cacheControl] = "no-store"
+            return Response(status: .seeOther, headers: headers)
+        }
         var headers = HTTPFields()
         headers[.contentType] = ProblemDetails.mediaType
         headers[.cacheControl] = "no-store"

@@ -43,6 +43,17 @@ enum SQLiteSchema {
         migrator.registerMigration("v2: failures by time") { db in
             try db.execute(sql: "CREATE INDEX failures_time ON failures(time)")
         }
+        migrator.registerMigration("v3: sessions") { db in
+            try db.execute(sql: """
+                CREATE TABLE sessions (
+                    id TEXT PRIMARY KEY,
+                    user TEXT NOT NULL,
+                    created REAL NOT NULL,
+                    last_seen REAL NOT NULL,
+                    csrf TEXT NOT NULL
+                )
+                """)
+        }
         return migrator
     }
 }

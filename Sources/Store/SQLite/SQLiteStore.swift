@@ -101,6 +101,37 @@ public final class SQLiteStore: GatewayStore {
 
     // MARK: API keys
 
+    public func insertSession(_ session: SessionRecord) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO sessions (id, user, created, last_seen, csrf) VALUES (?, ?, ?, ?, ?)",
+                arguments: [session.id, session.user, session.created.timeIntervalSince1970, session.lastSeen.timeIntervalSince1970, session.csrf])
+        }
+    }
+
+    public func session(id: String) async throws -> SessionRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM sessions WHERE id = ?", arguments: [id]).map { row in
+                SessionRecord(
+                    id: row["id"], user: row["user"], created: Date(timeIntervalSince1970: row["created"]),
+                    lastSeen: Date(timeIntervalSince1970: row["last_seen"]), csrf: row["csrf"])
+            }
+        }
+    }
+
+    public func touchSession(id: String, at time: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE sessions SET last_seen = ? WHERE id = ?", arguments: [time.timeIntervalSince1970, id])
+        }
+    }
+
+    public func deleteSession(id: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
     public func insertAPIKey(_ key: APIKeyRecord) async throws {
         try await pool.write { db in
             try db.execute(

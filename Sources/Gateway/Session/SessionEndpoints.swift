@@ -1,0 +1,186 @@
+import Foundation
+import HTTPAuth
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Store
+
+/// The pages of the `session` scheme, answered by the gateway itself:
+/// - `GET /auth/login`: the form, with a fresh CSRF nonce cookie and its HMAC in the form (login CSRF is refused);
+/// - `POST /auth/login`: the same origin and CSRF token, the lockout, the password; then a new session cookie and a
+///   303 to the page the user wanted (`next`, a local path only: no open redirect);
+/// - `GET /auth/logout`: a confirmation form carrying the session's CSRF token; `POST /auth/logout` ends it.
+/// Messages say what happened ("your session expired", "wrong user name or password") and never whether a user
+/// exists. Every page is `no-store` and may not be framed.
+struct SessionEndpoints {
+    static let loginPath = "/auth/login"
+    static let logoutPath = "/auth/logout"
+    let gatekeeper: Gatekeeper
+    let secure: Bool
+
+    /// The response and the decision to audit, or nil when `request` is not for these pages or no route uses
+    /// sessions.
+    func respond(_ request: Request, client: String) async -> (Response, Decision)? {
+        let path = request.uri.path
+        guard path == Self.loginPath || path == Self.logoutPath, let (route, session) = gatekeeper.sessionRoute() else { return nil }
+        var decision = Decision(outcome: .open, status: 200, route: route)
+        decision.scheme = .session
+        switch (path, request.method) {
+        case (Self.loginPath, .get), (Self.loginPath, .head):
+            let query = Self.form(request.uri.query ?? "")
+            let message = Self.messages[query["m"] ?? ""]
+            return (loginForm(session, next: Self.safeNext(query["next"]), message: message, isError: false, status: .ok), decision)
+        case (Self.loginPath, .post):
+            return await login(request, client: client, route: route, session: session, decision: decision)
+        case (Self.logoutPath, .get):
+            guard case .valid(let record) = await session.check(cookieHeader: request.headers[.cookie]) else {
+                return (redirect(to: Self.loginPath + "?m=loggedout"), decision)
+            }
+            decision.user = record.user
+            return (html(LoginPage.logout(user: record.user, csrf: record.csrf), status: .ok), decision)
+        case (Self.logoutPath, .post):
+            let form = await Self.body(request)
+            guard case .valid(let record) = await session.check(cookieHeader: request.headers[.cookie]) else {
+                return (redirect(to: Self.loginPath + "?m=loggedout", clearing: true), decision)
+            }
+            guard Self.sameOrigin(request), let token = form["csrf"], SessionAuthenticator.same(token, record.csrf) else {
+                return (forbiddenForm(&decision, user: record.user), decision)
+            }
+            _ = await session.logout(cookieHeader: request.headers[.cookie])
+            decision.outcome = .allowed
+            decision.user = record.user
+            decision.reason = "logged-out"
+            decision.detail = "'\(record.user)' logged out; the session was deleted"
+            return (redirect(to: Self.loginPath + "?m=loggedout", clearing: true), decision)
+        default:
+            var headers = HTTPFields()
+            headers[.allow] = path == Self.loginPath ? "GET, HEAD, POST" : "GET, POST"
+            return (Response(status: .methodNotAllowed, headers: headers), decision)
+        }
+    }
+
+    static let messages = [
+        "expired": "Your session expired. Please log in again.",
+        "idle": "You were logged out after a period without activity. Please log in again.",
+        "ended": "Your session has ended. Please log in again.",
+        "loggedout": "You have logged out.",
+        "required": "Please log in to continue.",
+    ]
+
+    private func login(_ request: Request, client: String, route: RouteRuntime, session: SessionAuthenticator, decision base: Decision) async -> (Response, Decision) {
+        var decision = base
+        let form = await Self.body(request)
+        let next = Self.safeNext(form["next"])
+        let nonce = SessionCookie.value(SessionCookie.loginName(secure: secure), in: request.headers[.cookie])
+        guard Self.sameOrigin(request), let nonce, let token = form["csrf"], SessionAuthenticator.same(token, session.loginCSRF(nonce: nonce)) else {
+            decision.outcome = .forbidden
+            decision.status = 403
+            decision.reason = "csrf-token"
+            decision.detail = "the login form came without a valid CSRF token or from another origin (Origin: \(request.headers[.origin] ?? "none"))"
+            return (loginForm(session, next: next, message: "The form expired or did not come from this site. Please try again.", isError: true, status: .forbidden), decision)
+        }
+        let user = form["user"] ?? ""
+        decision.user = user
+        if let ban = await gatekeeper.lockout.activeBan(on: [LockoutGuard.addressKey(client), LockoutGuard.userKey(user)]) {
+            decision.outcome = .lockedOut
+            decision.status = 429
+            decision.reason = ban.key.hasPrefix("ip:") ? "address-banned" : "user-banned"
+            decision.detail = "login refused during the ban on \(ban.key)"
+            var response = loginForm(session, next: next, message: "Too many failed attempts. Try again later.", isError: true, status: .tooManyRequests)
+            response.headers[.retryAfter] = String(max(1, Int(ban.until.timeIntervalSinceNow.rounded(.up))))
+            return (response, decision)
+        }
+        switch await session.login(user: user, password: form["password"] ?? "") {
+        case .success(let (token, record)):
+            await gatekeeper.lockout.recordSuccess(user: user)
+            decision.outcome = .allowed
+            decision.identity = Identity(user: record.user, scheme: .session)
+            decision.detail = "'\(user)' logged in; a new session was started"
+            var response = redirect(to: next)
+            response.headers.append(HTTPField(name: .setCookie, value: SessionCookie.set(
+                SessionCookie.sessionName(secure: secure), token, secure: secure, maxAge: Int(route.config.session.absolute))))
+            response.headers.append(HTTPField(name: .setCookie, value: SessionCookie.clear(SessionCookie.loginName(secure: secure), secure: secure)))
+            return (response, decision)
+        case .failure(let failure):
+            decision.outcome = .unauthorized
+            decision.status = 401
+            decision.reason = failure.reason
+            decision.detail = failure.detail
+            decision.failure = failure
+            if failure.countsAsFailure {
+                _ = await gatekeeper.lockout.recordFailure(keys: [LockoutGuard.addressKey(client), LockoutGuard.userKey(user)])
+            }
+            var response = loginForm(session, next: next, message: failure.status == 401 ? "Wrong user name or password." : failure.clientDetail, isError: true, status: .unauthorized)
+            for challenge in session.challenges(after: failure) {
+                if let value = try? challenge.serialized() { response.headers.append(HTTPField(name: .wwwAuthenticate, value: value)) }
+            }
+            return (response, decision)
+        }
+    }
+
+    private func loginForm(_ session: SessionAuthenticator, next: String, message: String?, isError: Bool, status: HTTPResponse.Status) -> Response {
+        let nonce = SessionAuthenticator.randomToken()
+        var response = html(LoginPage.login(realm: session.realm, csrf: session.loginCSRF(nonce: nonce), next: next, message: message, isError: isError), status: status)
+        response.headers.append(HTTPField(name: .setCookie, value: SessionCookie.set(SessionCookie.loginName(secure: secure), nonce, secure: secure, sameSite: "Strict")))
+        return response
+    }
+
+    private func forbiddenForm(_ decision: inout Decision, user: String) -> Response {
+        decision.outcome = .forbidden
+        decision.status = 403
+        decision.user = user
+        decision.reason = "csrf-token"
+        decision.detail = "a logout without the session's CSRF token, or from another origin"
+        return html(LoginPage.message(title: "Not done", text: "This form did not come from this site, so nothing was changed.", link: Self.logoutPath), status: .forbidden)
+    }
+
+    private func html(_ page: String, status: HTTPResponse.Status) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
+    }
+
+    private func redirect(to location: String, clearing: Bool = false) -> Response {
+        var headers = HTTPFields()
+        headers[.location] = location
+        headers[.cacheControl] = "no-store"
+        if clearing { headers.append(HTTPField(name: .setCookie, value: SessionCookie.clear(SessionCookie.sessionName(secure: secure), secure: secure))) }
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    /// A local path to return to after login; anything else (another host, `//host`, a scheme) becomes `/`.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"), !next.contains("\r"), !next.contains("\n") else { return "/" }
+        return next
+    }
+
+    /// A state-changing request comes from this site: its `Origin` (or, without one, `Sec-Fetch-Site`) says so.
+    static func sameOrigin(_ request: Request) -> Bool {
+        if let origin = request.headers[.origin] {
+            guard let host = URL(string: origin).flatMap({ url in url.host.map { $0 + (url.port.map { ":\($0)" } ?? "") } }) else { return false }
+            return host.lowercased() == (request.head.authority ?? "").lowercased()
+        }
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!] { return site == "same-origin" || site == "none" }
+        return true
+    }
+
+    /// The fields of a form body (at most 16 KiB) or query.
+    static func body(_ request: Request) async -> [String: String] {
+        var request = request
+        guard let buffer = try? await request.collectBody(upTo: 16 << 10) else { return [:] }
+        return form(String(buffer: buffer))
+    }
+
+    static func form(_ text: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            if let name = parts.first, fields[name] == nil { fields[name] = parts.count > 1 ? parts[1] : "" }
+        }
+        return fields
+    }
+}
