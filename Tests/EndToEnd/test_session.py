@@ -1,0 +1,228 @@
+"""The `session` scheme of the gateway in a real browser (Debian's headless `chromium` with `chromium-driver`, driven
+by selenium; screenshots kept in Tests/EndToEnd/artifacts/), and the OWASP ASVS v4 session-management checks
+(chapter V3) one test each, with requests where no browser is needed."""
+import os, re, tempfile, time
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+import requests
+
+from conftest import PrivateGateway, serve
+from test_tls import make_certificate
+
+ARTIFACTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "artifacts")
+
+
+def session_config(upstream, idle="3s", absolute="1h", tls=""):
+    return f"""
+listen: 127.0.0.1:0
+store: sqlite:gatehouse.sqlite
+upstream: {upstream}
+realm: Example
+lockout: {{ failures: 0 }}
+{tls}
+routes:
+  - path: /app/
+    schemes: [session]
+    users: users.htpasswd
+    session: {{ idle: {idle}, absolute: {absolute} }}
+  - path: /
+    public: true
+"""
+
+
+@pytest.fixture
+def gateway(files, upstream):
+    with PrivateGateway(files, session_config(upstream)) as gateway:
+        yield gateway
+
+
+@pytest.fixture
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1000,800"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    yield driver
+    driver.quit()
+
+
+def shot(driver, name):
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    driver.save_screenshot(os.path.join(ARTIFACTS, f"{name}.png"))
+
+
+def submit(driver):
+    """Clicks the form's button and waits for the next page to load."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+
+
+def log_in(driver, base, user="alice", password="alice-pw", page="/app/report?q=1"):
+    from selenium.webdriver.common.by import By
+    driver.get(base + page)
+    assert "/auth/login" in driver.current_url, "a browser is sent to the login page"
+    driver.find_element(By.ID, "user").send_keys(user)
+    driver.find_element(By.ID, "password").send_keys(password)
+    submit(driver)
+
+
+def text(driver):
+    from selenium.webdriver.common.by import By
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def test_log_in_and_return_to_the_page_wanted(gateway, browser):
+    log_in(browser, gateway.url)
+    assert browser.current_url == gateway.url + "/app/report?q=1"
+    assert "/app/report?q=1" in text(browser), "the upstream got the page the user wanted"
+    cookie = browser.get_cookie("gatehouse-session")
+    assert cookie["httpOnly"] is True and cookie["sameSite"] == "Lax"
+    shot(browser, "session-logged-in")
+
+
+def test_wrong_password_says_so_without_telling_who_exists(gateway, browser):
+    log_in(browser, gateway.url, password="wrong")
+    assert "Wrong user name or password." in text(browser)
+    shot(browser, "session-wrong-password")
+    log_in(browser, gateway.url, user="nobody-by-this-name", password="wrong")
+    assert "Wrong user name or password." in text(browser), "an unknown user gets the same message"
+    assert browser.get_cookie("gatehouse-session") is None
+
+
+def test_a_forged_form_without_the_csrf_token_is_refused(gateway, browser):
+    class Attacker(BaseHTTPRequestHandler):
+        def do_GET(self):
+            page = f"""<!doctype html><form id=f method=post action="{gateway.url}/auth/login">
+                <input name=user value=alice><input name=password value=alice-pw><input name=next value=/app/></form>
+                <script>document.getElementById('f').submit()</script>""".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    for attacker in serve(Attacker):
+        browser.get(attacker + "/")
+        time.sleep(1)
+        assert "did not come from this site" in text(browser)
+        assert browser.get_cookie("gatehouse-session") is None, "no session was started"
+        shot(browser, "session-forged-login")
+    explained = requests.post(gateway.url + "/auth/login", data={"user": "alice", "password": "alice-pw"})
+    assert explained.status_code == 403 and "gatehouse-session" not in explained.headers.get("Set-Cookie", "")
+
+
+def test_idle_expiry(gateway, browser):
+    log_in(browser, gateway.url)
+    time.sleep(4.5)   # idle: 3s
+    browser.get(gateway.url + "/app/report")
+    assert "/auth/login" in browser.current_url
+    assert "period without activity" in text(browser)
+    shot(browser, "session-idle")
+
+
+def test_logout(gateway, browser):
+    log_in(browser, gateway.url)
+    browser.get(gateway.url + "/auth/logout")
+    assert "alice" in text(browser)
+    submit(browser)
+    assert "You have logged out." in text(browser)
+    browser.get(gateway.url + "/app/report")
+    assert "/auth/login" in browser.current_url, "the session is gone"
+    shot(browser, "session-logged-out")
+
+
+# OWASP ASVS v4.0.3, V3 Session Management, without a browser.
+
+def login(base, session=None, user="alice", password="alice-pw"):
+    session = session or requests.Session()
+    page = session.get(base + "/auth/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    response = session.post(base + "/auth/login", data={"user": user, "password": password, "csrf": csrf, "next": "/app/"}, allow_redirects=False)
+    return session, response
+
+
+def test_asvs_3_1_1_the_token_is_never_in_the_url(gateway):
+    session, response = login(gateway.url)
+    token = session.cookies["gatehouse-session"]
+    assert token not in response.headers["Location"]
+
+
+def test_asvs_3_2_1_a_new_token_at_login_no_fixation(gateway):
+    planted = requests.Session()
+    planted.cookies.set("gatehouse-session", "attacker-chosen-value", domain="127.0.0.1", path="/")
+    session, response = login(gateway.url, planted)
+    assert response.status_code == 303
+    assert session.cookies.get("gatehouse-session", domain="127.0.0.1") != "attacker-chosen-value"
+    fixed = requests.get(gateway.url + "/app/", cookies={"gatehouse-session": "attacker-chosen-value"}, headers={"Accept": "application/json"})
+    assert fixed.status_code == 401, "the planted value opens nothing"
+
+
+def test_asvs_3_2_2_tokens_have_at_least_64_bits_and_differ(gateway):
+    tokens = {login(gateway.url)[0].cookies["gatehouse-session"] for _ in range(5)}
+    assert len(tokens) == 5 and all(len(t) >= 43 for t in tokens), "256 random bits, base64url"
+
+
+def test_asvs_3_3_1_logout_ends_the_session_on_the_server(gateway):
+    session, _ = login(gateway.url)
+    token = session.cookies["gatehouse-session"]
+    page = session.get(gateway.url + "/auth/logout")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    assert session.post(gateway.url + "/auth/logout", data={"csrf": csrf}, allow_redirects=False).status_code == 303
+    replay = requests.get(gateway.url + "/app/", cookies={"gatehouse-session": token}, headers={"Accept": "application/json"})
+    assert replay.status_code == 401 and "ended" in replay.json()["detail"]
+
+
+def test_asvs_3_3_2_absolute_lifetime(files, upstream):
+    with PrivateGateway(files, session_config(upstream, idle="2s", absolute="4s")) as gateway:
+        session, _ = login(gateway.url)
+        token = session.cookies["gatehouse-session"]
+        statuses = []
+        for _ in range(3):    # active every second: never idle for 2 s
+            time.sleep(1)
+            statuses.append(session.get(gateway.url + "/app/", headers={"Accept": "application/json"}).status_code)
+        assert statuses == [200, 200, 200]
+        time.sleep(1.5)       # past the absolute 4 s, still active: the server refuses the cookie even if a client keeps it
+        late = requests.get(gateway.url + "/app/", cookies={"gatehouse-session": token}, headers={"Accept": "application/json"})
+        assert late.status_code == 401 and "expired" in late.json()["detail"]
+
+
+def test_asvs_3_4_cookie_attributes_under_tls(files, upstream):
+    folder = tempfile.mkdtemp(prefix="gatehouse-session-tls-")
+    make_certificate(folder, "session")
+    config = session_config(upstream, tls=f"tls: {{ certificate: {folder}/cert.pem, key: {folder}/key.pem }}")
+    with PrivateGateway(files, config) as gateway:
+        session = requests.Session()
+        session.verify = False
+        session.trust_env = False   # a CA bundle named in the environment would override verify=False
+        _, response = login(gateway.url, session)
+        cookie = [c for c in response.headers["Set-Cookie"].split(", ") if c.startswith("__Host-gatehouse-session=")]
+        assert cookie, "the __Host- prefix under TLS"
+        attributes = cookie[0].split("; ")
+        assert {"Secure", "HttpOnly", "SameSite=Lax", "Path=/"} <= set(attributes)
+        assert not any(a.startswith("Domain=") for a in attributes)
+
+
+def test_asvs_3_5_cross_site_requests_with_the_session_are_refused(gateway):
+    session, _ = login(gateway.url)
+    forged = session.post(gateway.url + "/app/transfer", data={"amount": "100"}, headers={"Origin": "https://evil.test"})
+    assert forged.status_code == 403
+    same = session.post(gateway.url + "/app/transfer", data={"amount": "100"}, headers={"Origin": gateway.url})
+    assert same.status_code == 200
+
+
+def test_api_clients_get_401_not_a_login_page(gateway):
+    response = requests.get(gateway.url + "/app/", headers={"Accept": "application/json"}, allow_redirects=False)
+    assert response.status_code == 401 and response.headers["Content-Type"] == "application/problem+json"
+    assert response.headers["WWW-Authenticate"].startswith("Cookie ")
+    assert response.headers["Cache-Control"] == "no-store"
