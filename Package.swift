@@ -43,6 +43,7 @@ let package = Package(
         .target(
             name: "HTTPAuth",
             dependencies: [
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],

@@ -22,8 +22,8 @@ public struct GatewayResponder: HTTPResponder {
             return metricsResponse(allowed: address.map { metrics.allow.contains($0) } ?? false, requestID: requestID)
         }
         var request = request
-        let endpoints = SessionEndpoints(gatekeeper: snapshot.gatekeeper, secure: config.tls != nil)
-        if let (page, decision) = await endpoints.respond(request, client: client) {
+        let sessions = SessionEndpoints(gatekeeper: snapshot.gatekeeper, secure: config.tls != nil)
+        if let (page, decision) = await ownPage(request, client: client, sessions: sessions, tokens: snapshot.tokens) {
             var response = page
             finish(&response, request: request, decision: decision, config: config, requestID: requestID)
             record(decision, status: response.status.code, request: request, client: client, requestID: requestID, start: start)
@@ -50,6 +50,13 @@ public struct GatewayResponder: HTTPResponder {
         finish(&response, request: request, decision: decision, config: config, requestID: requestID)
         record(outcome, status: response.status.code, request: request, client: client, requestID: requestID, start: start)
         return response
+    }
+
+    /// The gateway's own pages: the login form and logout (`session` routes), the token endpoint and its JWKS.
+    private func ownPage(_ request: Request, client: String, sessions: SessionEndpoints, tokens: TokenEndpoint?) async -> (Response, Decision)? {
+        guard request.uri.path.hasPrefix("/auth/") || request.uri.path.hasPrefix("/.well-known/") else { return nil }
+        if let page = await tokens?.respond(request, client: client) { return page }
+        return await sessions.respond(request, client: client)
     }
 
     /// Counts and audits one decision with the status actually sent.

@@ -14,6 +14,8 @@ public final class GatewayState: Sendable {
     struct Snapshot: Sendable {
         let config: GatewayConfig
         let gatekeeper: Gatekeeper
+        /// The token endpoint and JWKS, when `tokens:` is configured.
+        let tokens: TokenEndpoint?
     }
 
     private let snapshot: Mutex<Snapshot>
@@ -60,7 +62,12 @@ public final class GatewayState: Sendable {
             config: config, store: store, httpClient: httpClient, passwords: passwords, nonceCounter: nonceCounter
         ).build()
         let lockout = try await LockoutGuard(settings: config.lockout, store: store)
-        return Snapshot(config: config, gatekeeper: Gatekeeper(config: config, routes: routes, lockout: lockout))
+        let tokens = try config.tokens.map { settings in
+            TokenEndpoint(
+                settings: settings, keys: SigningKeys(store: store, rotation: settings.keyRotation, accessLifetime: settings.accessLifetime),
+                users: try ReloadingFile(path: settings.users, parse: { try HtpasswdFile(path: $0) }), verifier: passwords, store: store, lockout: lockout)
+        }
+        return Snapshot(config: config, gatekeeper: Gatekeeper(config: config, routes: routes, lockout: lockout), tokens: tokens)
     }
 
     func proxy(for upstream: GatewayConfig.Upstream?) -> ReverseProxy? {

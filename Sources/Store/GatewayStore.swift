@@ -41,6 +41,25 @@ public protocol GatewayStore: Sendable {
     /// Ends a session (logout, expiry); says whether it existed.
     func deleteSession(id: String) async throws -> Bool
 
+    /// Stores a new refresh token.
+    func insertRefreshToken(_ token: RefreshTokenRecord) async throws
+    /// The refresh token with this id (the hash of the token), if any.
+    func refreshToken(id: String) async throws -> RefreshTokenRecord?
+    /// Marks a token redeemed at `time` unless it already was; returns the earlier redemption time, or nil when
+    /// this call redeemed it (one atomic step, so parallel redemptions are told apart).
+    func redeemRefreshToken(id: String, at time: Date) async throws -> Date?
+    /// Revokes a whole family (`reason` is kept for `explain`); says whether it was not revoked before.
+    func revokeFamily(_ family: String, at time: Date, reason: String) async throws -> Bool
+    /// When and why a family was revoked, if it was.
+    func familyRevocation(_ family: String) async throws -> (time: Date, reason: String)?
+
+    /// The signing keys, oldest first.
+    func signingKeys() async throws -> [SigningKeyRecord]
+    /// Adds a signing key.
+    func insertSigningKey(_ key: SigningKeyRecord) async throws
+    /// Removes a signing key that no token still valid can need.
+    func deleteSigningKey(kid: String) async throws
+
     /// A random secret of 32 bytes stored under `name`, made on first use, the same for every instance.
     func secret(named name: String) async throws -> [UInt8]
 }

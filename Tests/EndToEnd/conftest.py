@@ -90,8 +90,9 @@ def upstream():
 class Gateway:
     """A running `gatehouse serve` with its folder; `explain(id)` asks the same binary why."""
 
-    def __init__(self, folder, config):
+    def __init__(self, folder, config, port=0):
         self.folder = folder
+        self.port = port
         self.config = os.path.join(folder, "gatehouse.yaml")
         with open(self.config, "w") as f:
             f.write(config)
@@ -99,7 +100,7 @@ class Gateway:
 
     def start(self):
         self.process = subprocess.Popen(
-            [BINARY, "serve", "--config", self.config, "--port", "0"], cwd=self.folder,
+            [BINARY, "serve", "--config", self.config, "--port", str(self.port)], cwd=self.folder,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -221,14 +222,15 @@ routes:
 class PrivateGateway:
     """A gateway of its own, in a copy of the shared files, for tests that change its state (lockouts, bans)."""
 
-    def __init__(self, files, config_text):
+    def __init__(self, files, config_text, port=0):
+        self.port = port
         self.folder = tempfile.mkdtemp(prefix="gatehouse-private-")
         for name in ("users.htpasswd", "users.htdigest", "apache.htdigest", "jwks.json"):
             shutil.copy(os.path.join(files, name), self.folder)
         self.config_text = config_text
 
     def __enter__(self):
-        self.gateway = Gateway(self.folder, self.config_text)
+        self.gateway = Gateway(self.folder, self.config_text, self.port)
         return self.gateway
 
     def __exit__(self, *exc):

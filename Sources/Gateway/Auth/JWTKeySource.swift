@@ -25,13 +25,19 @@ public final class JWTKeySource: Sendable {
     private let origin: Origin
     private let state: Mutex<State>
 
-    private init(origin: Origin, keys: TokenKeys, modified: Date?) {
+    private init(origin: Origin, keys: TokenKeys, modified: Date?, loaded: ContinuousClock.Instant = .now) {
         self.origin = origin
-        state = Mutex(State(keys: keys, loaded: .now, fileModified: modified))
+        state = Mutex(State(keys: keys, loaded: loaded, fileModified: modified))
     }
 
-    /// Loads the keys for `config` now, failing at start rather than at the first request.
-    public static func make(_ config: GatewayConfig.JWT, client: HTTPClient) async throws -> JWTKeySource {
+    /// Loads the keys for `config` now, failing at start rather than at the first request, except for the
+    /// gateway's own JWKS (`deferFetch`), which can only be fetched once it listens: that one starts empty and is
+    /// fetched at the first token.
+    public static func make(_ config: GatewayConfig.JWT, client: HTTPClient, deferFetch: Bool = false) async throws -> JWTKeySource {
+        if deferFetch, let url = config.jwksURL {
+            let empty = try await TokenKeys.jwks(json: #"{"keys":[]}"#)
+            return JWTKeySource(origin: .url(url, refresh: config.refresh, client: client), keys: empty, modified: nil, loaded: .now - .seconds(config.refresh + 1))
+        }
         let origin: Origin
         if let file = config.jwksFile {
             origin = .file(file)

@@ -55,6 +55,7 @@ public enum ConfigLoader {
         if let header = try node.optional("user_header") { config.userHeader = try header.string() }
         if let metrics = try node.optional("metrics") { config.metrics = try Self.metrics(metrics) }
         if let tls = try node.optional("tls") { config.tls = try Self.tls(tls, base: base) }
+        if let tokens = try node.optional("tokens") { config.tokens = try Self.tokens(tokens, base: base) }
         let routes = try node.required("routes")
         config.routes = try routes.list().map { try RouteLoader.route($0, base: base) }
         try node.finish()
@@ -101,7 +102,23 @@ public enum ConfigLoader {
         }
     }
 
-    static func lockout(_ node: ConfigNode) throws -> GatewayConfig.Lockout {
+        /// `tokens: { users: FILE, issuer: URL, audience: NAME, access: 5m, refresh: 30d, grace: 10s, rotate_keys: 1d }`.
+    static func tokens(_ node: ConfigNode, base: String) throws -> GatewayConfig.Tokens {
+        var node = node
+        let users = try RouteLoader.readableFile(try node.required("users"), base: base)
+        var tokens = GatewayConfig.Tokens(users: users, issuer: try node.required("issuer").string(), audience: try node.required("audience").string())
+        if let value = try node.optional("access") { tokens.accessLifetime = try value.duration() }
+        if let value = try node.optional("refresh") { tokens.refreshLifetime = try value.duration() }
+        if let value = try node.optional("grace") { tokens.grace = try value.duration() }
+        if let value = try node.optional("rotate_keys") { tokens.keyRotation = try value.duration() }
+        try node.finish()
+        guard tokens.accessLifetime > 0, tokens.refreshLifetime > tokens.accessLifetime, tokens.keyRotation > 0 else {
+            throw node.error("expected 0 < access < refresh and rotate_keys > 0")
+        }
+        return tokens
+    }
+
+static func lockout(_ node: ConfigNode) throws -> GatewayConfig.Lockout {
         var node = node
         var lockout = GatewayConfig.Lockout()
         if let failures = try node.optional("failures") { lockout.failures = try failures.int(in: 0...1_000_000) }

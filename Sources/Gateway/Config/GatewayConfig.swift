@@ -21,6 +21,8 @@ public struct GatewayConfig: Sendable {
     public var accessLog: String?
     public var metrics: Metrics?
     public var tls: TLS?
+    /// The token endpoint (`POST /auth/token`), when configured.
+    public var tokens: Tokens?
     /// The header that carries the authenticated user to the upstream.
     public var userHeader: String = "X-Remote-User"
     /// The config file, nil for the embedded default.
@@ -57,5 +59,20 @@ public struct GatewayConfig: Sendable {
         public var redirectHTTP: String?
         /// `Strict-Transport-Security` max-age in seconds; nil sends none.
         public var hsts: Int?
+    }
+
+    /// The gateway as a token issuer: `POST /auth/token` with the `password` and `refresh_token` grants, access
+    /// JWTs signed with keys it manages (ES256, published at `/.well-known/jwks.json`), rotating refresh tokens.
+    public struct Tokens: Sendable {
+        /// The htpasswd file the `password` grant checks.
+        public var users: String
+        public var issuer: String
+        public var audience: String
+        public var accessLifetime: TimeInterval = 300
+        public var refreshLifetime: TimeInterval = 30 * 86400
+        /// How long a redeemed refresh token may be redeemed again (parallel refreshes) before reuse revokes its family.
+        public var grace: TimeInterval = 10
+        /// A new signing key this often; the old one stays published until its last token expires.
+        public var keyRotation: TimeInterval = 86400
     }
 }

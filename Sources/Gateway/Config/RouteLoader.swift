@@ -64,7 +64,7 @@ enum RouteLoader {
         if !route.require.groups.isEmpty, route.groups == nil { throw item.error("require.groups needs groups: an Apache group file") }
     }
 
-    private static func readableFile(_ node: ConfigNode, base: String) throws -> String {
+    static func readableFile(_ node: ConfigNode, base: String) throws -> String {
         let path = try node.filePath(relativeTo: base)
         guard FileManager.default.isReadableFile(atPath: path) else { throw node.error("cannot read \(path)") }
         return path

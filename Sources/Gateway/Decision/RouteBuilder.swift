@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import Crypto
 import HTTPAuth
 import Passwords
@@ -36,7 +37,9 @@ struct RouteBuilder {
                     authenticators.append(DigestAuthenticator(verifier: verifier, users: users))
                 case .bearer:
                     guard let jwt = route.jwt else { continue }
-                    let keys = try await JWTKeySource.make(jwt, client: httpClient)
+                    // The gateway's own JWKS (tokens:) cannot be fetched before it listens.
+                    let ownJWKS = config.tokens != nil && jwt.jwksURL?.path == TokenEndpoint.jwksPath && jwt.jwksURL?.port == config.port
+                    let keys = try await JWTKeySource.make(jwt, client: httpClient, deferFetch: ownJWKS)
                     let policy = TokenPolicy(algorithms: jwt.algorithms, audience: jwt.audience, issuer: jwt.issuer, leeway: jwt.leeway)
                     authenticators.append(BearerAuthenticator(realm: realm, keys: keys, policy: policy, requiredScopes: route.require.scopes))
                 case .session:

@@ -54,6 +54,22 @@ enum SQLiteSchema {
                 )
                 """)
         }
+        migrator.registerMigration("v4: tokens") { db in
+            try db.execute(sql: """
+                CREATE TABLE refresh_tokens (
+                    id TEXT PRIMARY KEY,
+                    family TEXT NOT NULL,
+                    user TEXT NOT NULL,
+                    scopes TEXT NOT NULL,
+                    created REAL NOT NULL,
+                    expires REAL NOT NULL,
+                    redeemed REAL
+                );
+                CREATE INDEX refresh_tokens_family ON refresh_tokens(family);
+                CREATE TABLE token_families (family TEXT PRIMARY KEY, revoked REAL NOT NULL, reason TEXT NOT NULL);
+                CREATE TABLE signing_keys (kid TEXT PRIMARY KEY, private_key BLOB NOT NULL, created REAL NOT NULL);
+                """)
+        }
         return migrator
     }
 }

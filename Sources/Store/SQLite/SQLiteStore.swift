@@ -132,6 +132,73 @@ public final class SQLiteStore: GatewayStore {
         }
     }
 
+    public func insertRefreshToken(_ token: RefreshTokenRecord) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO refresh_tokens (id, family, user, scopes, created, expires, redeemed) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    token.id, token.family, token.user, token.scopes.joined(separator: " "), token.created.timeIntervalSince1970,
+                    token.expires.timeIntervalSince1970, token.redeemed?.timeIntervalSince1970,
+                ])
+        }
+    }
+
+    public func refreshToken(id: String) async throws -> RefreshTokenRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM refresh_tokens WHERE id = ?", arguments: [id]).map { row in
+                RefreshTokenRecord(
+                    id: row["id"], family: row["family"], user: row["user"],
+                    scopes: (row["scopes"] as String).split(separator: " ").map(String.init),
+                    created: Date(timeIntervalSince1970: row["created"]), expires: Date(timeIntervalSince1970: row["expires"]),
+                    redeemed: (row["redeemed"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+
+    public func redeemRefreshToken(id: String, at time: Date) async throws -> Date? {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE refresh_tokens SET redeemed = ? WHERE id = ? AND redeemed IS NULL", arguments: [time.timeIntervalSince1970, id])
+            if db.changesCount > 0 { return nil }
+            let earlier = try Double.fetchOne(db, sql: "SELECT redeemed FROM refresh_tokens WHERE id = ?", arguments: [id])
+            return earlier.map(Date.init(timeIntervalSince1970:)) ?? time
+        }
+    }
+
+    public func revokeFamily(_ family: String, at time: Date, reason: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO token_families (family, revoked, reason) VALUES (?, ?, ?)", arguments: [family, time.timeIntervalSince1970, reason])
+            return db.changesCount > 0
+        }
+    }
+
+    public func familyRevocation(_ family: String) async throws -> (time: Date, reason: String)? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT revoked, reason FROM token_families WHERE family = ?", arguments: [family]).map { row in
+                (Date(timeIntervalSince1970: row["revoked"]), row["reason"])
+            }
+        }
+    }
+
+    public func signingKeys() async throws -> [SigningKeyRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM signing_keys ORDER BY created").map { row in
+                SigningKeyRecord(kid: row["kid"], privateKey: [UInt8](row["private_key"] as Data), created: Date(timeIntervalSince1970: row["created"]))
+            }
+        }
+    }
+
+    public func insertSigningKey(_ key: SigningKeyRecord) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO signing_keys (kid, private_key, created) VALUES (?, ?, ?)",
+                arguments: [key.kid, Data(key.privateKey), key.created.timeIntervalSince1970])
+        }
+    }
+
+    public func deleteSigningKey(kid: String) async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM signing_keys WHERE kid = ?", arguments: [kid]) }
+    }
+
     public func insertAPIKey(_ key: APIKeyRecord) async throws {
         try await pool.write { db in
             try db.execute(

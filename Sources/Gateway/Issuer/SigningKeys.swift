@@ -1,0 +1,71 @@
+import Crypto
+import Foundation
+import JWTKit
+import HTTPAuth
+import Store
+
+/// The gateway's own signing keys for access tokens: P-256 (ES256) keys kept in the store, so that every instance
+/// signs with the same keys. A new key is made every `rotation`; the newest signs, and an older key stays published
+/// until the last token it signed has expired (its successor's age passes the access lifetime), then it is deleted.
+actor SigningKeys {
+    let store: any GatewayStore
+    let rotation: TimeInterval
+    let accessLifetime: TimeInterval
+    private var loaded: [SigningKeyRecord] = []
+    private var collection = JWTKeyCollection()
+
+    init(store: any GatewayStore, rotation: TimeInterval, accessLifetime: TimeInterval) {
+        self.store = store
+        self.rotation = rotation
+        self.accessLifetime = accessLifetime
+    }
+
+    /// The key to sign with now (rotating first if the newest is too old), and the collection that holds it.
+    func signer(now: Date = Date()) async throws -> (kid: String, keys: JWTKeyCollection) {
+        try await refresh(now: now)
+        guard let newest = loaded.last else { throw StoreError("no signing key") }
+        return (newest.kid, collection)
+    }
+
+    /// The published keys as a JWK Set document (RFC 7517 §5): every key a valid token may have been signed with.
+    func jwks(now: Date = Date()) async throws -> Data {
+        try await refresh(now: now)
+        let keys: [[String: Any]] = try loaded.map { record in
+            let raw = try P256.Signing.PrivateKey(rawRepresentation: record.privateKey).publicKey.rawRepresentation
+            return [
+                "kty": "EC", "crv": "P-256", "alg": "ES256", "use": "sig", "kid": record.kid,
+                "x": Self.base64URL(raw.prefix(32)), "y": Self.base64URL(raw.suffix(32)),
+            ]
+        }
+        return try JSONSerialization.data(withJSONObject: ["keys": keys], options: [.sortedKeys])
+    }
+
+    private func refresh(now: Date) async throws {
+        var records = try await store.signingKeys()
+        if records.last.map({ now.timeIntervalSince($0.created) >= rotation }) ?? true {
+            let key = P256.Signing.PrivateKey()
+            let record = SigningKeyRecord(kid: "gh-" + hexString(Array(SHA256.hash(data: key.publicKey.rawRepresentation)).prefix(8)), privateKey: Array(key.rawRepresentation), created: now)
+            try await store.insertSigningKey(record)
+            records = try await store.signingKeys()
+        }
+        // An older key is needed until the tokens it signed have expired: its successor's age passes the access lifetime.
+        for (index, record) in records.enumerated().dropLast() where now.timeIntervalSince(records[index + 1].created) > accessLifetime + 60 {
+            try await store.deleteSigningKey(kid: record.kid)
+        }
+        records = records.filter { record in
+            guard let next = records.firstIndex(of: record).map({ $0 + 1 }), next < records.count else { return true }
+            return now.timeIntervalSince(records[next].created) <= accessLifetime + 60
+        }
+        guard records != loaded else { return }
+        let collection = JWTKeyCollection()
+        for record in records {
+            await collection.add(ecdsa: try ES256PrivateKey(backing: P256.Signing.PrivateKey(rawRepresentation: record.privateKey)), kid: JWKIdentifier(string: record.kid))
+        }
+        self.collection = collection
+        loaded = records
+    }
+
+    static func base64URL(_ bytes: some Sequence<UInt8>) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}

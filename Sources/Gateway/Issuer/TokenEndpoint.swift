@@ -1,0 +1,160 @@
+import Crypto
+import Foundation
+import HTTPAuth
+import HTTPTypes
+import Hummingbird
+import JWTKit
+import NIOCore
+import Passwords
+import Store
+import Tokens
+
+/// The gateway as a token issuer:
+/// - `POST /auth/token` with `grant_type=password` (RFC 6749 §4.3; the user file of `tokens.users`) or
+///   `grant_type=refresh_token` (§6), answering `access_token` (an ES256 JWT), `token_type`, `expires_in` (so that
+///   clients refresh before expiry) and a new `refresh_token` (§5.1), or an RFC 6749 §5.2 error;
+/// - `GET /.well-known/jwks.json`: the keys that verify the access tokens.
+///
+/// Refresh tokens rotate: each is redeemed once. Parallel refreshes with the same token inside the grace window all
+/// succeed (two tabs refreshing at once do not log the user out), each with a new token of the same family. A
+/// redemption after the window is a reuse (a stolen copy, or a client replaying an old token): the whole family is
+/// revoked and every token of it stops working; the audit trail says so for `gatehouse explain`.
+struct TokenEndpoint {
+    static let tokenPath = "/auth/token"
+    static let jwksPath = "/.well-known/jwks.json"
+    let settings: GatewayConfig.Tokens
+    let keys: SigningKeys
+    let users: ReloadingFile<HtpasswdFile>
+    let verifier: PasswordVerifier
+    let store: any GatewayStore
+    let lockout: LockoutGuard
+
+    /// The access token's claims.
+    struct AccessClaims: JWTPayload {
+        var iss: IssuerClaim
+        var aud: AudienceClaim
+        var sub: SubjectClaim
+        var iat: IssuedAtClaim
+        var exp: ExpirationClaim
+        var jti: IDClaim
+        var scope: String?
+
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+    }
+
+    func respond(_ request: Request, client: String) async -> (Response, Decision)? {
+        switch (request.uri.path, request.method) {
+        case (Self.jwksPath, .get), (Self.jwksPath, .head):
+            guard let body = try? await keys.jwks() else {
+                return (json(["error": "temporarily_unavailable"], status: .serviceUnavailable), Decision(outcome: .upstreamError, status: 503, route: nil))
+            }
+            var response = Response(status: .ok, headers: [.contentType: "application/jwk-set+json", .cacheControl: "public, max-age=300"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+            response.headers[.accessControlAllowOrigin] = "*"
+            return (response, Decision(outcome: .open, status: 200, route: nil))
+        case (Self.tokenPath, .post):
+            return await token(request, client: client)
+        case (Self.tokenPath, _):
+            return (Response(status: .methodNotAllowed, headers: [.allow: "POST"]), Decision(outcome: .badRequest, status: 405, route: nil))
+        default:
+            return nil
+        }
+    }
+
+    private func token(_ request: Request, client: String) async -> (Response, Decision) {
+        let form = await SessionEndpoints.body(request)
+        var decision = Decision(outcome: .allowed, status: 200, route: nil)
+        decision.scheme = .bearer
+        switch form["grant_type"] {
+        case "password":
+            let user = form["username"] ?? ""
+            decision.user = user
+            if let ban = await lockout.activeBan(on: [LockoutGuard.addressKey(client), LockoutGuard.userKey(user)]) {
+                return refuse(&decision, "invalid_grant", "Too many failed attempts; try again later.", reason: ban.key.hasPrefix("ip:") ? "address-banned" : "user-banned", detail: "token request during the ban on \(ban.key)", status: .tooManyRequests)
+            }
+            switch await verifier.verify(user: user, password: form["password"] ?? "", in: users.value) {
+            case .valid:
+                await lockout.recordSuccess(user: user)
+                return await issue(user: user, scopes: Self.scopes(form["scope"]), family: SessionAuthenticator.randomToken(), decision: decision, detail: "password grant for '\(user)': a new token family")
+            case .unknownUser, .passwordMismatch:
+                _ = await lockout.recordFailure(keys: [LockoutGuard.addressKey(client), LockoutGuard.userKey(user)])
+                return refuse(&decision, "invalid_grant", AuthFailure.wrongPassword, reason: "password-grant-refused", detail: "wrong user name or password for '\(user)' at the token endpoint")
+            }
+        case "refresh_token":
+            return await refresh(form["refresh_token"] ?? "", decision: decision)
+        case nil:
+            return refuse(&decision, "invalid_request", "grant_type is missing.", reason: "token-request-malformed", detail: "no grant_type", status: .badRequest)
+        case let other?:
+            return refuse(&decision, "unsupported_grant_type", "Use grant_type=password or refresh_token.", reason: "token-request-malformed", detail: "grant_type \(other)", status: .badRequest)
+        }
+    }
+
+    private func refresh(_ token: String, decision base: Decision) async -> (Response, Decision) {
+        var decision = base
+        let now = Date()
+        guard let record = try? await store.refreshToken(id: SessionAuthenticator.hash(token)) else {
+            return refuse(&decision, "invalid_grant", "The refresh token is not valid.", reason: "refresh-token-unknown", detail: "no such refresh token")
+        }
+        decision.user = record.user
+        if let revoked = try? await store.familyRevocation(record.family) {
+            return refuse(&decision, "invalid_grant", "The refresh token was revoked; log in again.", reason: "refresh-token-family-revoked", detail: "family \(record.family.prefix(8))… was revoked at \(TimeDescription.utc(revoked.time)): \(revoked.reason)")
+        }
+        guard record.expires > now else {
+            return refuse(&decision, "invalid_grant", "The refresh token expired; log in again.", reason: "refresh-token-expired", detail: "expired at \(TimeDescription.utc(record.expires))")
+        }
+        if let earlier = try? await store.redeemRefreshToken(id: record.id, at: now) {
+            let age = now.timeIntervalSince(earlier)
+            guard age <= settings.grace else {
+                let reason = "refresh token reused \(Int(age)) s after it was redeemed (grace \(Int(settings.grace)) s): every token of the family is revoked"
+                _ = try? await store.revokeFamily(record.family, at: now, reason: reason)
+                return refuse(&decision, "invalid_grant", "The refresh token was already used; log in again.", reason: "refresh-token-reuse", detail: reason)
+            }
+            return await issue(user: record.user, scopes: record.scopes, family: record.family, decision: decision, detail: "parallel refresh inside the grace window (\(String(format: "%.1f", age)) s after the first)")
+        }
+        return await issue(user: record.user, scopes: record.scopes, family: record.family, decision: decision, detail: "refresh: the token was rotated")
+    }
+
+    private func issue(user: String, scopes: [String], family: String, decision base: Decision, detail: String) async -> (Response, Decision) {
+        var decision = base
+        let now = Date()
+        let refresh = SessionAuthenticator.randomToken()
+        do {
+            let (kid, collection) = try await keys.signer(now: now)
+            let claims = AccessClaims(
+                iss: IssuerClaim(value: settings.issuer), aud: AudienceClaim(value: [settings.audience]), sub: SubjectClaim(value: user),
+                iat: IssuedAtClaim(value: now), exp: ExpirationClaim(value: now.addingTimeInterval(settings.accessLifetime)),
+                jti: IDClaim(value: SessionAuthenticator.randomToken()), scope: scopes.isEmpty ? nil : scopes.joined(separator: " "))
+            let access = try await collection.sign(claims, kid: JWKIdentifier(string: kid), header: ["alg": "ES256", "typ": "at+jwt"])
+            try await store.insertRefreshToken(RefreshTokenRecord(
+                id: SessionAuthenticator.hash(refresh), family: family, user: user, scopes: scopes, created: now,
+                expires: now.addingTimeInterval(settings.refreshLifetime)))
+            decision.identity = Identity(user: user, scheme: .bearer, scopes: Set(scopes))
+            decision.detail = detail
+            var body: [String: Any] = ["access_token": access, "token_type": "Bearer", "expires_in": Int(settings.accessLifetime), "refresh_token": refresh]
+            if !scopes.isEmpty { body["scope"] = scopes.joined(separator: " ") }
+            return (json(body, status: .ok), decision)
+        } catch {
+            return refuse(&decision, "temporarily_unavailable", "The token could not be issued; try again.", reason: "store-error", detail: "\(error)", status: .serviceUnavailable)
+        }
+    }
+
+    private func refuse(
+        _ decision: inout Decision, _ error: String, _ description: String, reason: String, detail: String, status: HTTPResponse.Status = .badRequest
+    ) -> (Response, Decision) {
+        decision.outcome = status == .tooManyRequests ? .lockedOut : status == .badRequest ? .unauthorized : .badRequest
+        decision.status = Int(status.code)
+        decision.reason = reason
+        decision.detail = detail
+        decision.clientDetail = description
+        return (json(["error": error, "error_description": description], status: status), decision)
+    }
+
+    /// RFC 6749 §5.1: JSON, never cached.
+    private func json(_ object: [String: Any], status: HTTPResponse.Status) -> Response {
+        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return Response(status: status, headers: [.contentType: "application/json", .cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func scopes(_ text: String?) -> [String] {
+        (text ?? "").split(separator: " ").map(String.init)
+    }
+}
