@@ -23,7 +23,8 @@ public struct GatewayResponder: HTTPResponder {
         }
         var request = request
         let sessions = SessionEndpoints(gatekeeper: snapshot.gatekeeper, secure: config.tls != nil)
-        if let (page, decision) = await ownPage(request, client: client, sessions: sessions, tokens: snapshot.tokens) {
+        let dashboard = config.admin.map { Dashboard(admin: $0, config: config, gatekeeper: snapshot.gatekeeper, store: state.store) }
+        if let (page, decision) = await ownPage(request, client: client, sessions: sessions, tokens: snapshot.tokens, dashboard: dashboard) {
             var response = page
             finish(&response, request: request, decision: decision, config: config, requestID: requestID)
             record(decision, status: response.status.code, request: request, client: client, requestID: requestID, start: start)
@@ -52,8 +53,12 @@ public struct GatewayResponder: HTTPResponder {
         return response
     }
 
-    /// The gateway's own pages: the login form and logout (`session` routes), the token endpoint and its JWKS.
-    private func ownPage(_ request: Request, client: String, sessions: SessionEndpoints, tokens: TokenEndpoint?) async -> (Response, Decision)? {
+    /// The gateway's own pages: the dashboard, the login form and logout (`session` routes), the token endpoint and
+    /// its JWKS.
+    private func ownPage(
+        _ request: Request, client: String, sessions: SessionEndpoints, tokens: TokenEndpoint?, dashboard: Dashboard?
+    ) async -> (Response, Decision)? {
+        if let dashboard, let page = await dashboard.respond(request, client: client) { return page }
         guard request.uri.path.hasPrefix("/auth/") || request.uri.path.hasPrefix("/.well-known/") else { return nil }
         if let page = await tokens?.respond(request, client: client) { return page }
         return await sessions.respond(request, client: client)

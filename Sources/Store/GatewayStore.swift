@@ -10,6 +10,8 @@ public protocol GatewayStore: Sendable {
     func append(_ records: [AuditRecord]) async throws
     /// The decision recorded for a request id, if any.
     func auditRecord(requestID: String) async throws -> AuditRecord?
+    /// Refusals since `time`, for the dashboard (at most `limit` entries per top list).
+    func auditStatistics(since time: Date, limit: Int) async throws -> AuditStatistics
 
     /// Records one failure for each key (`ip:…`, `user:…`) at `time` and returns, per key, how many failures it has
     /// had since `windowStart`. Failures older than the window are forgotten.

@@ -226,3 +226,40 @@ def test_api_clients_get_401_not_a_login_page(gateway):
     assert response.status_code == 401 and response.headers["Content-Type"] == "application/problem+json"
     assert response.headers["WWW-Authenticate"].startswith("Cookie ")
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_dashboard_shows_live_figures_and_unbans(files, upstream, browser):
+    import subprocess
+    from selenium.webdriver.common.by import By
+    config = session_config(upstream).replace("lockout: { failures: 0 }", "lockout: { failures: 3, window: 10m, ban: 10m }")
+    config = config.replace("routes:\n", "admin: { path: /gatehouse/, users: [alice] }\nroutes:\n  - path: /basic/\n    schemes: [basic]\n    users: users.htpasswd\n")
+    with PrivateGateway(files, config) as gateway:
+        ids = []
+        for _ in range(4):   # first challenges from the browser's address
+            ids.append(requests.get(gateway.url + "/basic/").headers["X-Request-Id"])
+        for attempt in range(4):   # a guesser on another loopback address, banned after 3
+            subprocess.run(["curl", "-s", "-o", "/dev/null", "--interface", "127.0.0.7", "-u", f"user-bcrypt:guess{attempt}", gateway.url + "/basic/"], check=True)
+        log_in(browser, gateway.url, page="/gatehouse/")
+        assert browser.current_url == gateway.url + "/gatehouse/"
+        assert int(browser.find_element(By.ID, "count-401").text) >= 7
+        assert int(browser.find_element(By.ID, "count-429").text) >= 1
+        assert "password-mismatch" in browser.find_element(By.ID, "reasons").text
+        assert "ip:127.0.0.7" in browser.find_element(By.ID, "bans").text
+        assert browser.find_elements(By.CSS_SELECTOR, "#chart rect"), "the chart has bars"
+        assert "/basic/" in browser.find_element(By.ID, "config").text
+        shot(browser, "dashboard")
+        browser.find_element(By.ID, "id").send_keys(ids[0])
+        submit(browser)
+        assert "reason:  no-credentials" in browser.find_element(By.ID, "explained").text
+        browser.get(gateway.url + "/gatehouse/")
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+        page = browser.find_element(By.TAG_NAME, "html")
+        browser.find_element(By.CSS_SELECTOR, '#bans button[aria-label="Unban ip:127.0.0.7"]').click()
+        WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+        assert "ip:127.0.0.7" not in text(browser)
+        shot(browser, "dashboard-unbanned")
+        unbanned = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--interface", "127.0.0.7", gateway.url + "/basic/"], capture_output=True, text=True)
+        assert unbanned.stdout == "401", "the ban is lifted"
+        bob, _ = login(gateway.url, user="bob", password="bob-pw")
+        assert bob.get(gateway.url + "/gatehouse/").status_code == 403, "only admins"

@@ -56,10 +56,15 @@ public enum ConfigLoader {
         if let metrics = try node.optional("metrics") { config.metrics = try Self.metrics(metrics) }
         if let tls = try node.optional("tls") { config.tls = try Self.tls(tls, base: base) }
         if let tokens = try node.optional("tokens") { config.tokens = try Self.tokens(tokens, base: base) }
+        let adminNode = try node.optional("admin")
+        if let adminNode { config.admin = try Self.admin(adminNode) }
         let routes = try node.required("routes")
         config.routes = try routes.list().map { try RouteLoader.route($0, base: base) }
         try node.finish()
         try validateRoutes(config.routes, node: routes)
+        if let adminNode, !config.routes.contains(where: { $0.schemes.contains(.session) }) {
+            throw adminNode.error("the dashboard's users log in with the session scheme: add a route with schemes: [session]")
+        }
         return config
     }
 
@@ -102,7 +107,20 @@ public enum ConfigLoader {
         }
     }
 
-        /// `tokens: { users: FILE, issuer: URL, audience: NAME, access: 5m, refresh: 30d, grace: 10s, rotate_keys: 1d }`.
+        /// `admin: { path: /gatehouse/, users: [alice] }`.
+    static func admin(_ node: ConfigNode) throws -> GatewayConfig.Admin {
+        var node = node
+        var admin = GatewayConfig.Admin()
+        if let path = try node.optional("path") {
+            admin.path = try path.string()
+            guard admin.path.hasPrefix("/"), admin.path.hasSuffix("/") else { throw path.error("expected a path such as /gatehouse/") }
+        }
+        admin.users = try node.required("users").strings()
+        try node.finish()
+        return admin
+    }
+
+    /// `tokens: { users: FILE, issuer: URL, audience: NAME, access: 5m, refresh: 30d, grace: 10s, rotate_keys: 1d }`.
     static func tokens(_ node: ConfigNode, base: String) throws -> GatewayConfig.Tokens {
         var node = node
         let users = try RouteLoader.readableFile(try node.required("users"), base: base)

@@ -23,6 +23,8 @@ public struct GatewayConfig: Sendable {
     public var tls: TLS?
     /// The token endpoint (`POST /auth/token`), when configured.
     public var tokens: Tokens?
+    /// The dashboard, when configured.
+    public var admin: Admin?
     /// The header that carries the authenticated user to the upstream.
     public var userHeader: String = "X-Remote-User"
     /// The config file, nil for the embedded default.
@@ -74,5 +76,11 @@ public struct GatewayConfig: Sendable {
         public var grace: TimeInterval = 10
         /// A new signing key this often; the old one stays published until its last token expires.
         public var keyRotation: TimeInterval = 86400
+    }
+
+    /// The dashboard: at `path`, for the `users` named, who log in with the `session` scheme's form.
+    public struct Admin: Sendable {
+        public var path = "/gatehouse/"
+        public var users: [String] = []
     }
 }

@@ -58,6 +58,18 @@ public final class LockoutGuard: Sendable {
         try? await store.clearFailures(keys: [key])
     }
 
+    /// The bans in force, soonest to end first.
+    public func activeBans(now: Date = Date()) -> [Ban] {
+        bans.withLock { Array($0.values) }.filter { $0.until > now }.sorted { $0.until < $1.until }
+    }
+
+    /// Lifts a ban (and forgets the key's failures); says whether there was one.
+    public func unban(key: String) async -> Bool {
+        let existed = (try? await store.unban(key: key)) ?? false
+        bans.withLock { _ = $0.removeValue(forKey: key) }
+        return existed
+    }
+
     private func syncIfDue() async {
         let due = lastSync.withLock { last -> Bool in
             guard ContinuousClock.now - last >= .seconds(5) else { return false }

@@ -82,6 +82,32 @@ public final class SQLiteStore: GatewayStore {
         }
     }
 
+    public func auditStatistics(since time: Date, limit: Int) async throws -> AuditStatistics {
+        try await pool.read { db in
+            var statistics = AuditStatistics()
+            let since = time.timeIntervalSince1970
+            statistics.minutes = try Row.fetchAll(db, sql: """
+                SELECT CAST(time / 60 AS INTEGER) AS minute, COUNT(*) AS requests, SUM(status = 401) AS unauthorized,
+                       SUM(status = 403) AS forbidden, SUM(status = 429) AS limited
+                FROM audit WHERE time >= ? GROUP BY minute ORDER BY minute
+                """, arguments: [since]).map { row in
+                AuditStatistics.Minute(minute: row["minute"], requests: row["requests"], unauthorized: row["unauthorized"], forbidden: row["forbidden"], limited: row["limited"])
+            }
+            func top(_ column: String) throws -> [(key: String, count: Int)] {
+                try Row.fetchAll(db, sql: """
+                    SELECT \(column) AS key, COUNT(*) AS count FROM audit
+                    WHERE time >= ? AND status IN (401, 403, 429) AND \(column) IS NOT NULL
+                    GROUP BY \(column) ORDER BY count DESC, key LIMIT ?
+                    """, arguments: [since, limit]).map { (key: $0["key"], count: $0["count"]) }
+            }
+            statistics.reasons = try top("reason")
+            statistics.clients = try top("client")
+            statistics.users = try top("user")
+            statistics.routes = try top("route")
+            return statistics
+        }
+    }
+
     public func activeBans(at now: Date) async throws -> [Ban] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM bans WHERE until > ? ORDER BY until", arguments: [now.timeIntervalSince1970]).map { row in
