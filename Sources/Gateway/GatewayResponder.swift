@@ -60,6 +60,9 @@ public struct GatewayResponder: HTTPResponder {
     ) async -> (Response, Decision)? {
         if let dashboard, let page = await dashboard.respond(request, client: client) { return page }
         guard request.uri.path.hasPrefix("/auth/") || request.uri.path.hasPrefix("/.well-known/") else { return nil }
+        if request.uri.path == HelpPage.path, [.get, .head].contains(request.method) {
+            return (HelpPage.response(config: state.current.config, host: request.head.authority ?? "localhost"), Decision(outcome: .open, status: 200, route: nil))
+        }
         if let page = await tokens?.respond(request, client: client) { return page }
         return await sessions.respond(request, client: client)
     }

@@ -220,3 +220,13 @@ def test_explain_never_prints_control_characters_from_a_client(gateway):
     text = gateway.cli("explain", request_id).stdout
     assert "\x1b" not in text and "\x07" not in text
     assert "\\u{1b}" in text, "the user name is shown with its control characters escaped"
+
+
+def test_help_page_and_problem_types(gateway):
+    refused = requests.get(gateway.url + "/basic/", auth=("alice", "wrong"))
+    problem = refused.json()
+    assert problem["type"] == "/auth/help#password-mismatch"
+    page = requests.get(gateway.url + "/auth/help")
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert 'id="password-mismatch"' in page.text, "the problem type's anchor exists"
+    assert "curl --digest -u USER:PASSWORD" in page.text and "<code>/api/</code>" in page.text

@@ -10,6 +10,11 @@ public struct ReasonExplanation: Sendable, Hashable {
 
 /// The catalogue of audit reasons: each reason id the gateway records, with its meaning, its fix and its cause id.
 public enum ReasonCatalog {
+    /// Every reason of the catalogue, sorted by id (the help page lists them).
+    public static var all: [ReasonExplanation] {
+        entries.keys.sorted().map(explain)
+    }
+
     public static func explain(_ reason: String) -> ReasonExplanation {
         guard let (cause, meaning, fix) = entries[reason] else {
             return ReasonExplanation(reason: reason, causeID: nil, meaning: "recorded as \(reason)", fix: "see the detail above")

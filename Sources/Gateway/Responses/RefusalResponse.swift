@@ -24,7 +24,7 @@ enum RefusalResponse {
         if let retryAfter = decision.retryAfter { headers[.retryAfter] = String(retryAfter) }
         let status = HTTPResponse.Status(code: decision.status, reasonPhrase: reasonPhrases[decision.status] ?? "")
         let problem = ProblemDetails(
-            title: status.reasonPhrase, status: decision.status, detail: decision.clientDetail,
+            type: decision.reason.map { HelpPage.path + "#" + $0 } ?? "about:blank", title: status.reasonPhrase, status: decision.status, detail: decision.clientDetail,
             extensions: ["request_id": requestID])
         let body = (try? JSONEncoder().encode(problem)) ?? Data()
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
