@@ -137,10 +137,17 @@ struct TokenEndpoint {
         }
     }
 
+    /// An RFC 6749 §5.2 error. In the audit trail a refused grant is `unauthorized`, a malformed request
+    /// `bad-request`, a ban `locked-out`, a store failure `upstream-error`.
     private func refuse(
         _ decision: inout Decision, _ error: String, _ description: String, reason: String, detail: String, status: HTTPResponse.Status = .badRequest
     ) -> (Response, Decision) {
-        decision.outcome = status == .tooManyRequests ? .lockedOut : status == .badRequest ? .unauthorized : .badRequest
+        switch (status, error) {
+        case (.tooManyRequests, _): decision.outcome = .lockedOut
+        case (.serviceUnavailable, _): decision.outcome = .upstreamError
+        case (_, "invalid_grant"): decision.outcome = .unauthorized
+        default: decision.outcome = .badRequest
+        }
         decision.status = Int(status.code)
         decision.reason = reason
         decision.detail = detail
