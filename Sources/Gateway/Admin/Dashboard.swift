@@ -33,7 +33,7 @@ struct Dashboard {
             decision.status = 403
             decision.reason = "user-not-allowed"
             decision.detail = "'\(record.user)' is not among the admin users"
-            return (Self.html(LoginPage.message(title: "Not allowed", text: "The dashboard is for administrators.", link: "/"), status: .forbidden), decision)
+            return (HTMLPage.response(LoginPage.message(title: "Not allowed", text: "The dashboard is for administrators.", link: "/"), status: .forbidden), decision)
         }
         if path == admin.path + "unban" {
             guard request.method == .post else { return (Response(status: .methodNotAllowed, headers: [.allow: "POST"]), decision) }
@@ -43,7 +43,7 @@ struct Dashboard {
                 decision.status = 403
                 decision.reason = "csrf-token"
                 decision.detail = "an unban without the session's CSRF token, or from another origin"
-                return (Self.html(LoginPage.message(title: "Not done", text: "This form did not come from this site, so nothing was changed.", link: admin.path), status: .forbidden), decision)
+                return (HTMLPage.response(LoginPage.message(title: "Not done", text: "This form did not come from this site, so nothing was changed.", link: admin.path), status: .forbidden), decision)
             }
             let lifted = await gatekeeper.lockout.unban(key: key)
             decision.reason = "unbanned"
@@ -56,16 +56,7 @@ struct Dashboard {
         let page = DashboardPage(
             admin: admin, config: config, user: record.user, csrf: record.csrf, statistics: statistics,
             bans: gatekeeper.lockout.activeBans(), search: search, found: found)
-        return (Self.html(page.render(), status: .ok), decision)
-    }
-
-    static func html(_ page: String, status: HTTPResponse.Status) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        headers[.cacheControl] = "no-store"
-        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
-        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
+        return (HTMLPage.response(page.render(), status: .ok), decision)
     }
 
     static func redirect(_ location: String) -> Response {

@@ -37,7 +37,7 @@ struct SessionEndpoints {
                 return (redirect(to: Self.loginPath + "?m=loggedout"), decision)
             }
             decision.user = record.user
-            return (html(LoginPage.logout(user: record.user, csrf: record.csrf), status: .ok), decision)
+            return (HTMLPage.response(LoginPage.logout(user: record.user, csrf: record.csrf), status: .ok), decision)
         case (Self.logoutPath, .post):
             let form = await Self.body(request)
             guard case .valid(let record) = await session.check(cookieHeader: request.headers[.cookie]) else {
@@ -120,7 +120,7 @@ struct SessionEndpoints {
 
     private func loginForm(_ session: SessionAuthenticator, next: String, message: String?, isError: Bool, status: HTTPResponse.Status) -> Response {
         let nonce = SessionAuthenticator.randomToken()
-        var response = html(LoginPage.login(realm: session.realm, csrf: session.loginCSRF(nonce: nonce), next: next, message: message, isError: isError), status: status)
+        var response = HTMLPage.response(LoginPage.login(realm: session.realm, csrf: session.loginCSRF(nonce: nonce), next: next, message: message, isError: isError), status: status)
         response.headers.append(HTTPField(name: .setCookie, value: SessionCookie.set(SessionCookie.loginName(secure: secure), nonce, secure: secure, sameSite: "Strict")))
         return response
     }
@@ -131,17 +131,7 @@ struct SessionEndpoints {
         decision.user = user
         decision.reason = "csrf-token"
         decision.detail = "a logout without the session's CSRF token, or from another origin"
-        return html(LoginPage.message(title: "Not done", text: "This form did not come from this site, so nothing was changed.", link: Self.logoutPath), status: .forbidden)
-    }
-
-    private func html(_ page: String, status: HTTPResponse.Status) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        headers[.cacheControl] = "no-store"
-        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
-        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
+        return HTMLPage.response(LoginPage.message(title: "Not done", text: "This form did not come from this site, so nothing was changed.", link: Self.logoutPath), status: .forbidden)
     }
 
     private func redirect(to location: String, clearing: Bool = false) -> Response {
