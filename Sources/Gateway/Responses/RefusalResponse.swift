@@ -26,9 +26,16 @@ enum RefusalResponse {
         let problem = ProblemDetails(
             type: decision.reason.map { HelpPage.path + "#" + $0 } ?? "about:blank", title: status.reasonPhrase, status: decision.status, detail: decision.clientDetail,
             extensions: ["request_id": requestID])
-        let body = (try? JSONEncoder().encode(problem)) ?? Data()
+        let body = (try? Self.encoder.encode(problem)) ?? Data()
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
+
+    /// Slashes unescaped, so the problem's `type` reads `/auth/help#…`.
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
 
     static let reasonPhrases = [
         400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests", 502: "Bad Gateway",
