@@ -2,7 +2,7 @@
 /// time the table doubles (lossy counting), so heavy hitters stay exact or nearly so whatever the input size.
 public struct TopCounter: Sendable {
     public private(set) var counts: [String: Int] = [:]
-    /// Counts dropped by pruning, so shares stay honest.
+    /// Counts dropped by pruning: when not zero, the counts of the less frequent keys are lower bounds.
     public private(set) var dropped = 0
     public let capacity: Int
 
