@@ -42,6 +42,8 @@ public protocol GatewayStore: Sendable {
     func touchSession(id: String, at time: Date) async throws
     /// Ends a session (logout, expiry); says whether it existed.
     func deleteSession(id: String) async throws -> Bool
+    /// Deletes the sessions idle since before `lastSeen` or started before `created`; returns how many.
+    func pruneSessions(lastSeenBefore lastSeen: Date, createdBefore created: Date) async throws -> Int
 
     /// Stores a new refresh token.
     func insertRefreshToken(_ token: RefreshTokenRecord) async throws

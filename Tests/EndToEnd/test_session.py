@@ -263,3 +263,19 @@ def test_dashboard_shows_live_figures_and_unbans(files, upstream, browser):
         assert unbanned.stdout == "401", "the ban is lifted"
         bob, _ = login(gateway.url, user="bob", password="bob-pw")
         assert bob.get(gateway.url + "/gatehouse/").status_code == 403, "only admins"
+
+
+def test_a_user_banned_elsewhere_loses_the_open_session(files, upstream, tmp_path):
+    import subprocess
+    config = session_config(upstream).replace("lockout: { failures: 0 }", "lockout: { failures: 3, window: 10m, ban: 10m }")
+    with PrivateGateway(files, config) as gateway:
+        session, _ = login(gateway.url)
+        assert session.get(gateway.url + "/app/", headers={"Accept": "application/json"}).status_code == 200
+        jar = str(tmp_path / "jar")
+        for attempt in range(3):   # someone guessing alice's password from another address
+            page = subprocess.run(["curl", "-s", "--interface", "127.0.0.9", "-c", jar, "-b", jar, gateway.url + "/auth/login"], capture_output=True, text=True).stdout
+            csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+            subprocess.run(["curl", "-s", "-o", "/dev/null", "--interface", "127.0.0.9", "-c", jar, "-b", jar,
+                            "-d", f"user=alice&password=guess{attempt}&csrf={csrf}", gateway.url + "/auth/login"], check=True)
+        locked = session.get(gateway.url + "/app/", headers={"Accept": "application/json"})
+        assert locked.status_code == 429, "a ban on the user applies to the session too"

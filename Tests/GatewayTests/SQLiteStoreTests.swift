@@ -2,7 +2,7 @@ import Foundation
 import Store
 import Testing
 
-/// The embedded store: failure windows, bans that outlive the process, API key revocation.
+/// The embedded store: failure windows, bans that outlive the process, API key revocation, refresh tokens, sessions.
 @Suite struct SQLiteStoreTests {
     let path = NSTemporaryDirectory() + "gatehouse-store-\(UUID().uuidString).sqlite"
 
@@ -38,5 +38,21 @@ import Testing
         #expect(try await store.revokeAPIKey(id: "abcdefghijkl", at: Date()))
         #expect(try await !store.revokeAPIKey(id: "abcdefghijkl", at: Date()))
         #expect(try await store.apiKey(id: "abcdefghijkl")?.revoked != nil)
+    }
+
+    @Test func refreshTokensRedeemOnceAndSessionsArePruned() async throws {
+        let store = try SQLiteStore(path: path)
+        let now = Date(timeIntervalSince1970: 2_000_000)
+        try await store.insertRefreshToken(RefreshTokenRecord(id: "h1", family: "f", user: "alice", scopes: ["read"], created: now, expires: now.addingTimeInterval(60)))
+        #expect(try await store.redeemRefreshToken(id: "h1", at: now) == nil, "the first redemption wins")
+        #expect(try await store.redeemRefreshToken(id: "h1", at: now.addingTimeInterval(5)) == now, "a second one learns when the first was")
+        #expect(try await store.revokeFamily("f", at: now, reason: "reuse"))
+        #expect(try await store.revokeFamily("f", at: now, reason: "again") == false)
+        #expect(try await store.familyRevocation("f")?.reason == "reuse")
+        try await store.insertSession(SessionRecord(id: "old", user: "a", created: now, lastSeen: now, csrf: "c"))
+        try await store.insertSession(SessionRecord(id: "new", user: "b", created: now, lastSeen: now.addingTimeInterval(100), csrf: "c"))
+        #expect(try await store.pruneSessions(lastSeenBefore: now.addingTimeInterval(50), createdBefore: now.addingTimeInterval(-1)) == 1)
+        let (old, new) = (try await store.session(id: "old"), try await store.session(id: "new"))
+        #expect(old == nil && new != nil)
     }
 }

@@ -77,6 +77,9 @@ public struct Gatekeeper: Sendable {
         if let session = route.authenticator(.session) as? SessionAuthenticator {
             switch await session.check(cookieHeader: request.headers[.cookie]) {
             case .valid(let record):
+                if let ban = await lockout.activeBan(on: [LockoutGuard.userKey(record.user)]) {
+                    return banned(ban, route: route, scheme: .session, user: record.user)
+                }
                 return authorizeSession(record, request: request, route: route)
             case .expired(let reason):
                 sessionFailure = AuthFailure(

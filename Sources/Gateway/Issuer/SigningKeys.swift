@@ -13,6 +13,8 @@ actor SigningKeys {
     let accessLifetime: TimeInterval
     private var loaded: [SigningKeyRecord] = []
     private var collection = JWTKeyCollection()
+    /// When the store was last read: at most once a minute, so issuing a token costs no store read.
+    private var checked: Date?
 
     init(store: any GatewayStore, rotation: TimeInterval, accessLifetime: TimeInterval) {
         self.store = store
@@ -41,6 +43,8 @@ actor SigningKeys {
     }
 
     private func refresh(now: Date) async throws {
+        if let checked, now.timeIntervalSince(checked) < 60, let newest = loaded.last, now.timeIntervalSince(newest.created) < rotation { return }
+        checked = now
         var records = try await store.signingKeys()
         if records.last.map({ now.timeIntervalSince($0.created) >= rotation }) ?? true {
             let key = P256.Signing.PrivateKey()

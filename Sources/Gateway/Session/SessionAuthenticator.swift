@@ -70,6 +70,8 @@ public struct SessionAuthenticator: SchemeAuthenticator {
     func login(user: String, password: String, now: Date = Date()) async -> Result<(token: String, record: SessionRecord), AuthFailure> {
         switch await verifier.verify(user: user, password: password, in: users.value) {
         case .valid:
+            // Sessions abandoned without logout are deleted here, at each login, so the table does not grow.
+            _ = try? await store.pruneSessions(lastSeenBefore: now.addingTimeInterval(-settings.idle), createdBefore: now.addingTimeInterval(-settings.absolute))
             let token = Self.randomToken()
             let record = SessionRecord(id: Self.hash(token), user: user, created: now, lastSeen: now, csrf: Self.randomToken())
             do {

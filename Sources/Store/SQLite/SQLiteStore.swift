@@ -158,6 +158,14 @@ public final class SQLiteStore: GatewayStore {
         }
     }
 
+    public func pruneSessions(lastSeenBefore lastSeen: Date, createdBefore created: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM sessions WHERE last_seen < ? OR created < ?", arguments: [lastSeen.timeIntervalSince1970, created.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
     public func insertRefreshToken(_ token: RefreshTokenRecord) async throws {
         try await pool.write { db in
             try db.execute(
