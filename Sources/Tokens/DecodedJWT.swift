@@ -77,6 +77,12 @@ public struct DecodedJWT: Hashable, Sendable {
         }
     }
 
+    /// base64url without padding (RFC 7515 §2), for JWK coordinates and random tokens.
+    public static func base64URLEncode(_ bytes: some Sequence<UInt8>) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
     static func base64URLDecode(_ text: some StringProtocol) -> [UInt8]? {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         if base64.utf8.count % 4 == 1 { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import LogAnalysis
 
 /// `gatehouse logs --html FILE`: one self-contained page (inline CSS and SVG, no script, no external asset) with the
@@ -6,7 +7,7 @@ import LogAnalysis
 enum LogsHTML {
     static func page(_ report: LogReport) -> String {
         let summary = report.summary
-        var body = "<h1>401, 403 and 407 in \(escape(summary.files.map(\.path).joined(separator: ", ")))</h1>\n"
+        var body = "<h1>401, 403 and 407 in \(HTMLText.escape(summary.files.map(\.path).joined(separator: ", ")))</h1>\n"
         body += "<p>\(LogsReport.grouped(summary.requests)) requests"
         if let first = report.points.first, let last = report.points.last {
             body += ", \(LogReport.time(first.minute)) to \(LogReport.time(last.minute + report.bucketMinutes - 1))"
@@ -24,19 +25,19 @@ enum LogsHTML {
             let rows = counter.top(LogReport.topLimit)
             guard !rows.isEmpty else { continue }
             body += "<h2>Top \(title.lowercased())</h2>\n<table><tr><th>\(title.dropLast())</th><th>401/403/407</th></tr>\n"
-            for row in rows { body += "<tr><td>\(escape(row.key))</td><td>\(LogsReport.grouped(row.count))</td></tr>\n" }
+            for row in rows { body += "<tr><td>\(HTMLText.escape(row.key))</td><td>\(LogsReport.grouped(row.count))</td></tr>\n" }
             body += "</table>\n"
         }
         let reasons = summary.reasons.top(20)
         if !reasons.isEmpty {
             body += "<h2>Reasons</h2>\n<table><tr><th>reason</th><th>count</th><th>meaning</th></tr>\n"
-            for row in reasons { body += "<tr><td>\(escape(row.key))</td><td>\(LogsReport.grouped(row.count))</td><td>\(escape(LogReport.meaning(of: row.key)))</td></tr>\n" }
+            for row in reasons { body += "<tr><td>\(HTMLText.escape(row.key))</td><td>\(LogsReport.grouped(row.count))</td><td>\(HTMLText.escape(LogReport.meaning(of: row.key)))</td></tr>\n" }
             body += "</table>\n"
         }
         if !report.attacks.isEmpty {
             body += "<h2>Attacks</h2>\n<table><tr><th>kind</th><th>client</th><th>failures</th><th>users</th></tr>\n"
             for attack in report.attacks.prefix(20) {
-                body += "<tr><td>\(attack.id)</td><td>\(escape(attack.client))</td><td>\(LogsReport.grouped(attack.failures))</td><td>\(escape(attack.users.joined(separator: ", ")))</td></tr>\n"
+                body += "<tr><td>\(attack.id)</td><td>\(HTMLText.escape(attack.client))</td><td>\(LogsReport.grouped(attack.failures))</td><td>\(HTMLText.escape(attack.users.joined(separator: ", ")))</td></tr>\n"
             }
             body += "</table>\n"
         }
@@ -83,9 +84,4 @@ enum LogsHTML {
     }
 
     static func format(_ value: Double) -> String { String(format: "%.1f", value) }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPAuth
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -38,7 +39,7 @@ struct Dashboard {
         if path == admin.path + "unban" {
             guard request.method == .post else { return (Response(status: .methodNotAllowed, headers: [.allow: "POST"]), decision) }
             let form = await SessionEndpoints.body(request)
-            guard SessionEndpoints.sameOrigin(request), let token = form["csrf"], SessionAuthenticator.same(token, record.csrf), let key = form["key"] else {
+            guard SessionEndpoints.sameOrigin(request), let token = form["csrf"], ConstantTime.equals(token, record.csrf), let key = form["key"] else {
                 decision.outcome = .forbidden
                 decision.status = 403
                 decision.reason = "csrf-token"

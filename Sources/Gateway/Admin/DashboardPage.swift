@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import Tokens
 
 /// The HTML of the dashboard: inline CSS and SVG, no script; every value escaped.
 struct DashboardPage {
@@ -13,7 +14,7 @@ struct DashboardPage {
     let found: AuditRecord?
 
     func render() -> String {
-        let e = LoginPage.escape
+        let e = HTMLText.escape
         let totals = statistics.minutes.reduce(into: (requests: 0, unauthorized: 0, forbidden: 0, limited: 0)) {
             $0.requests += $1.requests
             $0.unauthorized += $1.unauthorized
@@ -44,7 +45,7 @@ struct DashboardPage {
             body += "<table id=bans><tr><th>key</th><th>until</th><th>reason</th><th></th></tr>\n"
             for ban in bans {
                 body += """
-                    <tr><td>\(e(ban.key))</td><td>\(e(TimeFormat.utc(ban.until)))</td><td>\(e(ban.reason))</td><td>
+                    <tr><td>\(e(ban.key))</td><td>\(e(TimeDescription.utc(ban.until)))</td><td>\(e(ban.reason))</td><td>
                     <form method=post action="\(e(admin.path))unban"><input type=hidden name=csrf value="\(e(csrf))">
                     <input type=hidden name=key value="\(e(ban.key))"><button type=submit aria-label="Unban \(e(ban.key))">Unban</button></form></td></tr>\n
                     """
@@ -90,13 +91,13 @@ struct DashboardPage {
     }
 
     private func explained() -> String {
-        let e = LoginPage.escape
+        let e = HTMLText.escape
         guard let search else { return "" }
         guard let found else { return "<p id=explained role=status>No request with id \(e(search)) in the audit trail.</p>\n" }
         let explanation = found.reason.map(ReasonCatalog.explain)
         var lines = [
             "Request \(found.requestID): \(found.method) \(found.path) → \(found.status) (\(found.outcome))",
-            "time:    \(TimeFormat.utc(found.time))", "client:  \(found.client)",
+            "time:    \(TimeDescription.utc(found.time))", "client:  \(found.client)",
         ]
         if let route = found.route { lines.append("route:   \(route)") }
         if let user = found.user { lines.append("user:    \(user)") }
@@ -125,22 +126,11 @@ struct DashboardPage {
     }
 
     private func table(_ title: String, _ headers: [String], _ rows: [[String]], id: String) -> String {
-        let e = LoginPage.escape
+        let e = HTMLText.escape
         var html = "<section aria-labelledby=\(id)-title><h2 id=\(id)-title>\(e(title))</h2>\n"
         guard !rows.isEmpty else { return html + "<p>None.</p></section>\n" }
         html += "<table id=\(id)><tr>" + headers.map { "<th>\(e($0))</th>" }.joined() + "</tr>\n"
         for row in rows { html += "<tr>" + row.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n" }
         return html + "</table></section>\n"
-    }
-}
-
-/// Times in the dashboard: UTC, to the second.
-enum TimeFormat {
-    static func utc(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
-        return formatter.string(from: date)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import JWTKit
 import HTTPAuth
 import Store
+import Tokens
 
 /// The gateway's own signing keys for access tokens: P-256 (ES256) keys kept in the store, so that every instance
 /// signs with the same keys. A new key is made every `rotation`; the newest signs, and an older key stays published
@@ -36,7 +37,7 @@ actor SigningKeys {
             let raw = try P256.Signing.PrivateKey(rawRepresentation: record.privateKey).publicKey.rawRepresentation
             return [
                 "kty": "EC", "crv": "P-256", "alg": "ES256", "use": "sig", "kid": record.kid,
-                "x": Self.base64URL(raw.prefix(32)), "y": Self.base64URL(raw.suffix(32)),
+                "x": DecodedJWT.base64URLEncode(raw.prefix(32)), "y": DecodedJWT.base64URLEncode(raw.suffix(32)),
             ]
         }
         return try JSONSerialization.data(withJSONObject: ["keys": keys], options: [.sortedKeys])
@@ -67,9 +68,5 @@ actor SigningKeys {
         }
         self.collection = collection
         loaded = records
-    }
-
-    static func base64URL(_ bytes: some Sequence<UInt8>) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 }

@@ -10,7 +10,7 @@ enum HelpPage {
     static let path = "/auth/help"
 
     static func response(config: GatewayConfig, host: String) -> Response {
-        let e = LoginPage.escape
+        let e = HTMLText.escape
         let base = (config.tls == nil ? "http://" : "https://") + host
         var body = "<h1>How to authenticate</h1>\n<p>Every refusal of this gateway is <code>application/problem+json</code>; its <code>type</code> links to the reason below, and its <code>request_id</code> lets an operator run <code>gatehouse explain</code>.</p>\n"
         for route in config.routes where !route.isPublic {
@@ -45,7 +45,7 @@ enum HelpPage {
     }
 
     private static func describe(_ scheme: SchemeName, route: GatewayConfig.Route, config: GatewayConfig, url: String) -> String {
-        let e = LoginPage.escape
+        let e = HTMLText.escape
         func example(_ command: String) -> String { "<pre>\(e(command))</pre>" }
         switch scheme {
         case .basic:

@@ -1,13 +1,13 @@
 /// The login and logout pages of the `session` scheme: plain accessible HTML and CSS, no script, no external asset.
-/// Every value put in the page is escaped.
+/// Every value put in the page is escaped (``HTMLText``).
 enum LoginPage {
     static func login(realm: String, csrf: String, next: String, message: String?, isError: Bool) -> String {
         page(title: "Log in", body: """
-            <h1>Log in to \(escape(realm))</h1>
-            \(message.map { "<p class=\"\(isError ? "error" : "note")\" role=\"\(isError ? "alert" : "status")\">\(escape($0))</p>" } ?? "")
+            <h1>Log in to \(HTMLText.escape(realm))</h1>
+            \(message.map { "<p class=\"\(isError ? "error" : "note")\" role=\"\(isError ? "alert" : "status")\">\(HTMLText.escape($0))</p>" } ?? "")
             <form method="post" action="\(SessionEndpoints.loginPath)">
-              <input type="hidden" name="csrf" value="\(escape(csrf))">
-              <input type="hidden" name="next" value="\(escape(next))">
+              <input type="hidden" name="csrf" value="\(HTMLText.escape(csrf))">
+              <input type="hidden" name="next" value="\(HTMLText.escape(next))">
               <label for="user">User name</label>
               <input id="user" name="user" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus>
               <label for="password">Password</label>
@@ -20,16 +20,16 @@ enum LoginPage {
     static func logout(user: String, csrf: String) -> String {
         page(title: "Log out", body: """
             <h1>Log out</h1>
-            <p>You are logged in as <strong>\(escape(user))</strong>.</p>
+            <p>You are logged in as <strong>\(HTMLText.escape(user))</strong>.</p>
             <form method="post" action="\(SessionEndpoints.logoutPath)">
-              <input type="hidden" name="csrf" value="\(escape(csrf))">
+              <input type="hidden" name="csrf" value="\(HTMLText.escape(csrf))">
               <button type="submit">Log out</button>
             </form>
             """)
     }
 
     static func message(title: String, text: String, link: String) -> String {
-        page(title: title, body: "<h1>\(escape(title))</h1>\n<p role=\"alert\">\(escape(text))</p>\n<p><a href=\"\(escape(link))\">Continue</a></p>")
+        page(title: title, body: "<h1>\(HTMLText.escape(title))</h1>\n<p role=\"alert\">\(HTMLText.escape(text))</p>\n<p><a href=\"\(HTMLText.escape(link))\">Continue</a></p>")
     }
 
     private static func page(title: String, body: String) -> String {
@@ -56,20 +56,5 @@ enum LoginPage {
         </html>
 
         """
-    }
-
-    static func escape(_ text: String) -> String {
-        var output = ""
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.append(character)
-            }
-        }
-        return output
     }
 }

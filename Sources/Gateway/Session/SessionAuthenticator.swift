@@ -3,6 +3,7 @@ import Foundation
 import HTTPAuth
 import Passwords
 import Store
+import Tokens
 
 /// The `session` scheme: a login form checks the user's password against the route's htpasswd file (through
 /// ``PasswordVerifier``, so an unknown user costs the same time as a wrong password), and a random token in an
@@ -103,18 +104,12 @@ public struct SessionAuthenticator: SchemeAuthenticator {
         hexString(Array(HMAC<SHA256>.authenticationCode(for: Array(("login:" + nonce).utf8), using: csrfKey)))
     }
 
-    static func hash(_ token: String) -> String { hexString(Array(SHA256.hash(data: Array(token.utf8)))) }
+    /// The SHA-256 the store keeps instead of a token, as it keeps API key secrets.
+    static func hash(_ token: String) -> String { APIKeyToken.hash(token) }
 
     /// 256 random bits, base64url.
     static func randomToken() -> String {
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    /// Constant-time comparison of two tokens.
-    static func same(_ a: String, _ b: String) -> Bool {
-        let (x, y) = (Array(a.utf8), Array(b.utf8))
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        var generator = SystemRandomNumberGenerator()
+        return DecodedJWT.base64URLEncode((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 }

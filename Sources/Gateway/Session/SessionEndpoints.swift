@@ -43,7 +43,7 @@ struct SessionEndpoints {
             guard case .valid(let record) = await session.check(cookieHeader: request.headers[.cookie]) else {
                 return (redirect(to: Self.loginPath + "?m=loggedout", clearing: true), decision)
             }
-            guard Self.sameOrigin(request), let token = form["csrf"], SessionAuthenticator.same(token, record.csrf) else {
+            guard Self.sameOrigin(request), let token = form["csrf"], ConstantTime.equals(token, record.csrf) else {
                 return (forbiddenForm(&decision, user: record.user), decision)
             }
             _ = await session.logout(cookieHeader: request.headers[.cookie])
@@ -72,7 +72,7 @@ struct SessionEndpoints {
         let form = await Self.body(request)
         let next = Self.safeNext(form["next"])
         let nonce = SessionCookie.value(SessionCookie.loginName(secure: secure), in: request.headers[.cookie])
-        guard Self.sameOrigin(request), let nonce, let token = form["csrf"], SessionAuthenticator.same(token, session.loginCSRF(nonce: nonce)) else {
+        guard Self.sameOrigin(request), let nonce, let token = form["csrf"], ConstantTime.equals(token, session.loginCSRF(nonce: nonce)) else {
             decision.outcome = .forbidden
             decision.status = 403
             decision.reason = "csrf-token"
