@@ -16,9 +16,7 @@ public struct Diagnosis: Sendable {
         self.evidence = evidence
         target = evidence.request.url
         outcome = Self.outcome(evidence.final)
-        findings = rules.compactMap { $0.evaluate(evidence) }.sorted {
-            ($0.severity, -$0.confidence, $0.id) < ($1.severity, -$1.confidence, $1.id)
-        }
+        findings = rules.compactMap { $0.evaluate(evidence) }.ranked()
     }
 
     /// Whether a cause was found, or the request failed without one: exit status 1.

@@ -56,7 +56,7 @@ public struct HARDiagnosis: Sendable {
                 fix: "Export again with sensitive data (Chrome: DevTools → Network → the download menu → \"Export HAR (with sensitive data)\"; allow it under Settings → Preferences → Network), then run the doctor on that file. Do not share that file.",
                 evidence: ["\(entryCount) entries, none with Authorization, Cookie or Set-Cookie"]))
         }
-        findings = all.sorted { ($0.severity, -$0.confidence, $0.id) < ($1.severity, -$1.confidence, $1.id) }.filter { seen.insert($0.id).inserted }
+        findings = all.ranked().filter { seen.insert($0.id).inserted }
     }
 
     /// The live rules on a refusal: its redirect chain as the chain, a preflight as the preflight probe.
@@ -80,10 +80,7 @@ public struct HARDiagnosis: Sendable {
             evidence.chain.append(retry)
             return FirstChallenge.evaluate(evidence).map { [$0] } ?? []
         }
-        return DoctorRules.all
-            .filter { !(sanitized && $0 == NoCredentialsSent.self) }
-            .compactMap { $0.evaluate(evidence) }
-            .sorted { ($0.severity, -$0.confidence, $0.id) < ($1.severity, -$1.confidence, $1.id) }
+        return Diagnosis(evidence: evidence, rules: DoctorRules.all.filter { !(sanitized && $0 == NoCredentialsSent.self) }).findings
     }
 
     /// The redirects that led to entry `index`, first hop first, ending with it (at most 10 hops back).

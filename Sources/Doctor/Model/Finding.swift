@@ -40,3 +40,10 @@ public struct Finding: Sendable, Hashable {
         self.location = location
     }
 }
+
+extension Sequence where Element == Finding {
+    /// Most likely first: causes, then warnings, then information; by confidence within each; by id on a tie.
+    public func ranked() -> [Finding] {
+        sorted { ($0.severity, -$0.confidence, $0.id) < ($1.severity, -$1.confidence, $1.id) }
+    }
+}

@@ -52,7 +52,8 @@ struct Dashboard {
             return (Self.redirect(admin.path), decision)
         }
         let search = SessionEndpoints.form(request.uri.query ?? "")["id"].flatMap { $0.isEmpty ? nil : $0 }
-        let found = await search.asyncMap { try? await store.auditRecord(requestID: $0) } ?? nil
+        var found: AuditRecord?
+        if let search { found = try? await store.auditRecord(requestID: search) }
         let statistics = (try? await store.auditStatistics(since: Date().addingTimeInterval(-3600), limit: 10)) ?? AuditStatistics()
         let page = DashboardPage(
             admin: admin, config: config, user: record.user, csrf: record.csrf, statistics: statistics,
@@ -62,13 +63,5 @@ struct Dashboard {
 
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
-    }
-}
-
-extension Optional {
-    /// `map` with an async transform.
-    func asyncMap<T>(_ transform: (Wrapped) async -> T) async -> T? {
-        guard let value = self else { return nil }
-        return await transform(value)
     }
 }

@@ -54,13 +54,9 @@ actor SigningKeys {
             records = try await store.signingKeys()
         }
         // An older key is needed until the tokens it signed have expired: its successor's age passes the access lifetime.
-        for (index, record) in records.enumerated().dropLast() where now.timeIntervalSince(records[index + 1].created) > accessLifetime + 60 {
-            try await store.deleteSigningKey(kid: record.kid)
-        }
-        records = records.filter { record in
-            guard let next = records.firstIndex(of: record).map({ $0 + 1 }), next < records.count else { return true }
-            return now.timeIntervalSince(records[next].created) <= accessLifetime + 60
-        }
+        let retired = Set(records.indices.dropLast().filter { now.timeIntervalSince(records[$0 + 1].created) > accessLifetime + 60 }.map { records[$0].kid })
+        for kid in retired { try await store.deleteSigningKey(kid: kid) }
+        records.removeAll { retired.contains($0.kid) }
         guard records != loaded else { return }
         let collection = JWTKeyCollection()
         for record in records {
