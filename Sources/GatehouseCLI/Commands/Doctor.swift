@@ -11,7 +11,10 @@ struct DoctorCommand: AsyncParsableCommand {
             Sends the request as curl would (redirects followed by hand with -L), then only the probes that tell causes \
             apart: without credentials, with the scheme the challenge offers, the credential straight to a redirect target \
             on the same host, the same credential at a parent path of the realm, the https form of an http URL, a browser's \
-            preflight (--origin), two repeats. At most 16 requests; a credential never goes to a host you did not name. Exit status: 0 authorized and no cause; 1 a cause or a refusal; 2 unusable input.
+            preflight (--origin), two repeats. At most 16 requests; a credential never goes to a host you did not name. \
+            Given a file instead, it works offline: a HAR export (every 401/407 of the session), an nginx or Apache \
+            configuration or directory (--user/--password check one login as that server would), or a log (as gatehouse \
+            logs). Exit status: 0 authorized and no cause; 1 a cause or a refusal; 2 unusable input.
             """)
 
     @Argument(help: "The URL; or a browser's HAR export, an nginx or Apache configuration (file or directory), or a log file.")
