@@ -67,10 +67,12 @@ public struct SessionAuthenticator: SchemeAuthenticator {
         return .valid(record)
     }
 
-    /// Checks the password; on success starts a new session and returns its cookie token.
-    func login(user: String, password: String, now: Date = Date()) async -> Result<(token: String, record: SessionRecord), AuthFailure> {
+    /// Checks the password; on success starts a new session and returns its cookie token. The session's lifetime
+    /// starts when it is issued, after the password hash was checked (bcrypt can take a good part of a second).
+    func login(user: String, password: String) async -> Result<(token: String, record: SessionRecord), AuthFailure> {
         switch await verifier.verify(user: user, password: password, in: users.value) {
         case .valid:
+            let now = Date()
             // Sessions abandoned without logout are deleted here, at each login, so the table does not grow.
             _ = try? await store.pruneSessions(lastSeenBefore: now.addingTimeInterval(-settings.idle), createdBefore: now.addingTimeInterval(-settings.absolute))
             let token = Self.randomToken()
