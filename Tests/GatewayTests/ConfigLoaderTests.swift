@@ -36,6 +36,29 @@ import Testing
         #expect(config.routes[0].schemes == [.digest, .basic], "Digest is offered first, as the strongest")
     }
 
+    /// DESIGN.md's example: `/app/` names no user file, and logs in the users of the other routes.
+    @Test func routesInheritTheUserFiles() throws {
+        let shared = try load("""
+            routes:
+              - path: /admin/
+                schemes: [basic]
+                users: users.htpasswd
+              - path: /app/
+                schemes: [session]
+              - path: /api/
+                schemes: [api_key]
+            """)
+        #expect(shared.routes[1].users == folder + "/users.htpasswd")
+        #expect(shared.routes[2].users == nil, "a route that needs no user file gets none")
+        let topLevel = try load("""
+            users: users.htpasswd
+            routes:
+              - path: /app/
+                schemes: [session, basic]
+            """)
+        #expect(topLevel.routes[0].users == folder + "/users.htpasswd")
+    }
+
     @Test(arguments: [
         ("routes:\n  - path: /a/\n    schemse: [basic]\n", 3, "routes[0].schemse", "unknown key"),
         ("routes:\n  - path: /a/\n    schemes: [basci]\n    users: users.htpasswd\n", 3, "routes[0].schemes[0]", "unknown scheme 'basci'"),

@@ -58,8 +58,12 @@ public enum ConfigLoader {
         if let tokens = try node.optional("tokens") { config.tokens = try Self.tokens(tokens, base: base) }
         let adminNode = try node.optional("admin")
         if let adminNode { config.admin = try Self.admin(adminNode) }
+        var inherited = RouteLoader.Inherited()
+        if let users = try node.optional("users") { inherited.users = try RouteLoader.readableFile(users, base: base) }
+        if let users = try node.optional("digest_users") { inherited.digestUsers = try RouteLoader.readableFile(users, base: base) }
+        if let groups = try node.optional("groups") { inherited.groups = try RouteLoader.readableFile(groups, base: base) }
         let routes = try node.required("routes")
-        config.routes = try routes.list().map { try RouteLoader.route($0, base: base) }
+        config.routes = try RouteLoader.routes(routes, base: base, inherited: inherited)
         try node.finish()
         try validateRoutes(config.routes, node: routes)
         if let adminNode, !config.routes.contains(where: { $0.schemes.contains(.session) }) {

@@ -1,9 +1,38 @@
 import Foundation
 import HTTPAuth
 
-/// Reads one item of `routes:` and checks that every scheme it enables has what it needs.
+/// Reads the items of `routes:`, gives them the user files they inherit, and checks that every scheme a route
+/// enables has what it needs.
+///
+/// A route without its own `users`, `digest_users` or `groups` inherits the top-level key of that name, as an nginx
+/// `location` inherits `auth_basic_user_file` from its `server`. A route that still has no `users` while it needs
+/// them (`basic`, `session`) takes the htpasswd file of the other routes when they all name the same one, so that a
+/// `schemes: [session]` route logs in the users the rest of the gateway knows.
 enum RouteLoader {
-    static func route(_ item: ConfigNode, base: String) throws -> GatewayConfig.Route {
+    /// The user files given at the top level of the config.
+    struct Inherited {
+        var users: String?
+        var digestUsers: String?
+        var groups: String?
+    }
+
+    static func routes(_ list: ConfigNode, base: String, inherited: Inherited) throws -> [GatewayConfig.Route] {
+        let items = try list.list()
+        var routes = try items.map { try route($0, base: base) }
+        let named = Set(routes.compactMap(\.users))
+        for index in routes.indices {
+            routes[index].users = routes[index].users ?? inherited.users
+            if routes[index].users == nil, named.count == 1, routes[index].schemes.contains(where: { $0 == .basic || $0 == .session }) {
+                routes[index].users = named.first
+            }
+            routes[index].digestUsers = routes[index].digestUsers ?? inherited.digestUsers
+            routes[index].groups = routes[index].groups ?? inherited.groups
+            try check(routes[index], items[index])
+        }
+        return routes
+    }
+
+    private static func route(_ item: ConfigNode, base: String) throws -> GatewayConfig.Route {
         var node = item
         let pathNode = try node.required("path")
         let path = try pathNode.string()
@@ -47,7 +76,6 @@ enum RouteLoader {
         route.upstream = try ConfigLoader.upstream(&upstreamNode, base: base)
         node = upstreamNode
         try node.finish()
-        try check(route, item)
         return route
     }
 
@@ -57,9 +85,9 @@ enum RouteLoader {
             return
         }
         guard !route.schemes.isEmpty else { throw item.error("give schemes: [basic, digest, bearer, api_key] or public: true") }
-        if route.schemes.contains(.basic), route.users == nil { throw item.error("basic needs users: an htpasswd file") }
-        if route.schemes.contains(.session), route.users == nil { throw item.error("session needs users: an htpasswd file for the login form") }
-        if route.schemes.contains(.digest), route.digestUsers == nil { throw item.error("digest needs digest_users: an htdigest file") }
+        if route.schemes.contains(.basic), route.users == nil { throw item.error("basic needs users: an htpasswd file (on the route or at the top level)") }
+        if route.schemes.contains(.session), route.users == nil { throw item.error("session needs users: an htpasswd file for the login form (on the route or at the top level)") }
+        if route.schemes.contains(.digest), route.digestUsers == nil { throw item.error("digest needs digest_users: an htdigest file (on the route or at the top level)") }
         if route.schemes.contains(.bearer), route.jwt == nil { throw item.error("bearer needs jwt: { jwks: FILE } (or jwks_url, or secret_file)") }
         if !route.require.groups.isEmpty, route.groups == nil { throw item.error("require.groups needs groups: an Apache group file") }
     }
