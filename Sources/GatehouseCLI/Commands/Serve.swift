@@ -50,6 +50,7 @@ struct Serve: AsyncParsableCommand {
 
     private func announceDefault(password: String?) {
         var text = "gatehouse: no config given; serving the embedded default (users.htpasswd, users.htdigest, gatehouse.sqlite here).\n"
+        text += "gatehouse: the demo page / asks for Digest or Basic; the dashboard \(EmbeddedDefault.dashboardPath) has a login form for \(EmbeddedDefault.user).\n"
         if let password {
             text += "gatehouse: created user '\(EmbeddedDefault.user)' with password \(password)\n"
             text += "gatehouse: it is shown only now; change it with: gatehouse htpasswd -B users.htpasswd \(EmbeddedDefault.user)"

@@ -7,11 +7,12 @@ import Store
 ///
 /// It keeps its state beside the user: `gatehouse.sqlite`, and `users.htpasswd` (bcrypt) plus `users.htdigest`
 /// (MD5 and SHA-256 lines) holding one user, `admin`, whose generated password is returned once, when the files are
-/// made, for printing. The demo page at `/` is protected by Digest and Basic on 127.0.0.1:8080; `/metrics` is
-/// served to loopback.
+/// made, for printing. The demo page at `/` is protected by Digest and Basic on 127.0.0.1:8080; the dashboard at
+/// `/gatehouse/` is for `admin`, who logs in there with the session form; `/metrics` is served to loopback.
 public enum EmbeddedDefault {
     public static let realm = "Gatehouse"
     public static let user = "admin"
+    public static let dashboardPath = "/gatehouse/"
 
     /// The configuration, and the new password when the user files were just created.
     public static func prepare(in folder: String, port: Int = 8080) throws -> (config: GatewayConfig, newPassword: String?) {
@@ -37,7 +38,11 @@ public enum EmbeddedDefault {
         route.schemes = [.digest, .basic]
         route.users = htpasswd
         route.digestUsers = htdigest
-        config.routes = [route]
+        var dashboard = GatewayConfig.Route(path: dashboardPath)
+        dashboard.schemes = [.session]
+        dashboard.users = htpasswd
+        config.routes = [dashboard, route]
+        config.admin = GatewayConfig.Admin(path: dashboardPath, users: [user])
         return (config, newPassword)
     }
 
