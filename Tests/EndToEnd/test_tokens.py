@@ -2,7 +2,7 @@
 the gateway's own ES256 keys published at /.well-known/jwks.json and accepted by a bearer route that fetches them,
 rotating refresh tokens whose parallel refreshes inside the grace window all succeed, and whose reuse after it
 revokes the whole family, which `gatehouse explain` says."""
-import base64, json, threading, time
+import base64, json, os, subprocess, threading, time
 
 import pytest
 import requests
@@ -90,3 +90,19 @@ def test_reuse_after_the_grace_window_revokes_the_family(gateway):
     explained = gateway.explain(reuse.headers["X-Request-Id"])
     assert explained["reason"] == "refresh-token-reuse" and "family is revoked" in explained["detail"]
     assert grant(gateway.url, grant_type="password", username="alice", password="alice-pw").status_code == 200, "logging in again works"
+
+
+def test_a_json_body_is_taken_as_well_as_a_form(gateway):
+    response = requests.post(gateway.url + "/auth/token", json={"grant_type": "password", "username": "alice", "password": "alice-pw"})
+    assert response.status_code == 200 and response.json()["token_type"] == "Bearer"
+    refreshed = requests.post(gateway.url + "/auth/token", json={"grant_type": "refresh_token", "refresh_token": response.json()["refresh_token"]})
+    assert refreshed.status_code == 200
+
+
+def test_a_user_removed_from_the_user_file_can_no_longer_refresh(gateway):
+    first = grant(gateway.url, grant_type="password", username="bob", password="bob-pw").json()
+    subprocess.run(["htpasswd", "-D", os.path.join(gateway.folder, "users.htpasswd"), "bob"], check=True, capture_output=True)
+    time.sleep(1.5)   # the user file is looked at at most once a second
+    refused = grant(gateway.url, grant_type="refresh_token", refresh_token=first["refresh_token"])
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
+    assert gateway.explain(refused.headers["X-Request-Id"])["reason"] == "refresh-token-user-removed"

@@ -61,7 +61,7 @@ struct TokenEndpoint {
     }
 
     private func token(_ request: Request, client: String) async -> (Response, Decision) {
-        let form = await SessionEndpoints.body(request)
+        let form = await Self.parameters(request)
         var decision = Decision(outcome: .allowed, status: 200, route: nil)
         decision.scheme = .bearer
         switch form["grant_type"] {
@@ -95,6 +95,12 @@ struct TokenEndpoint {
             return refuse(&decision, "invalid_grant", "The refresh token is not valid.", reason: "refresh-token-unknown", detail: "no such refresh token")
         }
         decision.user = record.user
+        if users.value.hash(for: record.user) == nil {
+            return refuse(&decision, "invalid_grant", "The refresh token is not valid.", reason: "refresh-token-user-removed", detail: "'\(record.user)' is no longer in \(users.path)")
+        }
+        if let ban = await lockout.activeBan(on: [LockoutGuard.userKey(record.user)]) {
+            return refuse(&decision, "invalid_grant", "Too many failed attempts; try again later.", reason: "user-banned", detail: "refresh during the ban on \(ban.key)", status: .tooManyRequests)
+        }
         if let revoked = try? await store.familyRevocation(record.family) {
             return refuse(&decision, "invalid_grant", "The refresh token was revoked; log in again.", reason: "refresh-token-family-revoked", detail: "family \(record.family.prefix(8))… was revoked at \(TimeDescription.utc(revoked.time)): \(revoked.reason)")
         }
@@ -159,6 +165,16 @@ struct TokenEndpoint {
     private func json(_ object: [String: Any], status: HTTPResponse.Status) -> Response {
         let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return Response(status: status, headers: [.contentType: "application/json", .cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The request's parameters: a form (RFC 6749 §4.3.2, `application/x-www-form-urlencoded`) or, as many token
+    /// endpoints also take, a JSON object of strings.
+    static func parameters(_ request: Request) async -> [String: String] {
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else { return await SessionEndpoints.body(request) }
+        var request = request
+        guard let buffer = try? await request.collectBody(upTo: 16 << 10),
+              let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any] else { return [:] }
+        return object.compactMapValues { $0 as? String }
     }
 
     static func scopes(_ text: String?) -> [String] {
