@@ -11,9 +11,9 @@ import UnixSignals
 
 /// Builds the gateway application from a configuration: used by `gatehouse serve` and by the tests.
 ///
-/// Besides the HTTP server it runs the audit writer (flushed on shutdown) and the reloader: SIGHUP, or a change of
-/// the config file (looked at every two seconds), rebuilds the routes without dropping a request. User, group and
-/// key files are re-read on change by the routes themselves.
+/// Besides the HTTP server it runs the audit writer (flushed on shutdown), the ``Housekeeping`` of the store, and the
+/// reloader: SIGHUP, or a change of the config file (looked at every two seconds), rebuilds the routes without
+/// dropping a request. User, group and key files are re-read on change by the routes themselves.
 public enum GatewayApplication {
     public static func build(
         config: GatewayConfig, logger: Logger = Logger(label: "gatehouse"),
@@ -31,7 +31,7 @@ public enum GatewayApplication {
             try? await httpClient.shutdown()
             throw error
         }
-        var services: [any Service] = [state.audit, Reloader(state: state), HTTPClientService(client: httpClient)]
+        var services: [any Service] = [state.audit, Reloader(state: state), Housekeeping(state: state), HTTPClientService(client: httpClient)]
         var server = HTTPServerBuilder.http1()
         let redirect = HTTPSRedirect(httpsPort: config.port)
         if let tls = config.tls {

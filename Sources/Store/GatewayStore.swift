@@ -45,6 +45,11 @@ public protocol GatewayStore: Sendable {
     /// Deletes the sessions idle since before `lastSeen` or started before `created`; returns how many.
     func pruneSessions(lastSeenBefore lastSeen: Date, createdBefore created: Date) async throws -> Int
 
+    /// Deletes what has outlived its use: refresh tokens expired before `now` (and the revocations of families with
+    /// no token left), bans that ended before `now`, and audit records older than `auditBefore` when given. Audit
+    /// records go in small batches, so that requests are never kept waiting behind one long delete.
+    func pruneExpired(at now: Date, auditBefore: Date?) async throws -> Int
+
     /// Stores a new refresh token.
     func insertRefreshToken(_ token: RefreshTokenRecord) async throws
     /// The refresh token with this id (the hash of the token), if any.

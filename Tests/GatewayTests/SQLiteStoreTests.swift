@@ -55,4 +55,32 @@ import Testing
         let (old, new) = (try await store.session(id: "old"), try await store.session(id: "new"))
         #expect(old == nil && new != nil)
     }
+
+    /// The housekeeping sweep: expired refresh tokens and their families' revocations, ended bans, old audit records
+    /// (more than one batch of them), and nothing that is still in use.
+    @Test func pruneExpiredKeepsWhatIsStillInUse() async throws {
+        let store = try SQLiteStore(path: path)
+        let now = Date(timeIntervalSince1970: 3_000_000)
+        try await store.insertRefreshToken(RefreshTokenRecord(id: "gone", family: "old", user: "a", scopes: [], created: now, expires: now.addingTimeInterval(-1)))
+        try await store.insertRefreshToken(RefreshTokenRecord(id: "kept", family: "live", user: "a", scopes: [], created: now, expires: now.addingTimeInterval(60)))
+        _ = try await store.revokeFamily("old", at: now, reason: "reuse")
+        _ = try await store.revokeFamily("live", at: now, reason: "reuse")
+        try await store.ban(Ban(key: "ip:ended", since: now.addingTimeInterval(-20), until: now.addingTimeInterval(-10), reason: "test"))
+        try await store.ban(Ban(key: "ip:active", since: now, until: now.addingTimeInterval(600), reason: "test"))
+        let records = (0..<12_000).map { index in
+            AuditRecord(
+                time: now.addingTimeInterval(index < 11_000 ? -7200 : 0), requestID: "r\(index)", client: "192.0.2.1", method: "GET", path: "/",
+                route: "/", scheme: nil, user: nil, outcome: "unauthorized", status: 401, reason: "no-credentials", detail: nil, latencyMicroseconds: 1)
+        }
+        try await store.append(records)
+        #expect(try await store.pruneExpired(at: now, auditBefore: now.addingTimeInterval(-3600)) == 1 + 1 + 1 + 11_000)
+        #expect(try await store.refreshToken(id: "gone") == nil)
+        #expect(try await store.refreshToken(id: "kept") != nil)
+        #expect(try await store.familyRevocation("old") == nil)
+        #expect(try await store.familyRevocation("live") != nil, "a revoked family with a live token stays revoked")
+        #expect(try await store.activeBans(at: now).map(\.key) == ["ip:active"])
+        #expect(try await store.auditRecord(requestID: "r10999") == nil)
+        #expect(try await store.auditRecord(requestID: "r11000") != nil)
+        #expect(try await store.pruneExpired(at: now, auditBefore: nil) == 0, "nothing left to prune; without a retention the audit is kept")
+    }
 }

@@ -19,6 +19,8 @@ public struct GatewayConfig: Sendable {
     public var routes: [Route] = []
     /// `-` for standard output, a path, or nil for no access log.
     public var accessLog: String?
+    /// How long audit records are kept in the store (`audit_retention`, 30 days by default; 0 keeps them forever).
+    public var auditRetention: TimeInterval = 30 * 86400
     public var metrics: Metrics?
     public var tls: TLS?
     /// The token endpoint (`POST /auth/token`), when configured.

@@ -73,8 +73,6 @@ public struct SessionAuthenticator: SchemeAuthenticator {
         switch await verifier.verify(user: user, password: password, in: users.value) {
         case .valid:
             let now = Date()
-            // Sessions abandoned without logout are deleted here, at each login, so the table does not grow.
-            _ = try? await store.pruneSessions(lastSeenBefore: now.addingTimeInterval(-settings.idle), createdBefore: now.addingTimeInterval(-settings.absolute))
             let token = Self.randomToken()
             let record = SessionRecord(id: Self.hash(token), user: user, created: now, lastSeen: now, csrf: Self.randomToken())
             do {

@@ -166,6 +166,27 @@ public final class SQLiteStore: GatewayStore {
         }
     }
 
+    public func pruneExpired(at now: Date, auditBefore: Date?) async throws -> Int {
+        var deleted = try await pool.write { db in
+            try db.execute(sql: "DELETE FROM refresh_tokens WHERE expires < ?", arguments: [now.timeIntervalSince1970])
+            var count = db.changesCount
+            try db.execute(sql: "DELETE FROM token_families WHERE family NOT IN (SELECT family FROM refresh_tokens)")
+            count += db.changesCount
+            try db.execute(sql: "DELETE FROM bans WHERE until < ?", arguments: [now.timeIntervalSince1970])
+            return count + db.changesCount
+        }
+        guard let auditBefore else { return deleted }
+        while true {
+            let batch = try await pool.write { db in
+                try db.execute(
+                    sql: "DELETE FROM audit WHERE rowid IN (SELECT rowid FROM audit WHERE time < ? LIMIT 5000)", arguments: [auditBefore.timeIntervalSince1970])
+                return db.changesCount
+            }
+            deleted += batch
+            if batch < 5000 { return deleted }
+        }
+    }
+
     public func insertRefreshToken(_ token: RefreshTokenRecord) async throws {
         try await pool.write { db in
             try db.execute(
