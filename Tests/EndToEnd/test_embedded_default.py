@@ -38,7 +38,7 @@ def test_the_embedded_default_challenges_then_lets_the_printed_password_in_and_o
         assert to_login.status_code == 303 and to_login.headers["Location"].startswith("/auth/login")
         form = browser.get(url + to_login.headers["Location"])
         fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.text))
-        fields.update(user="admin", password=password)
+        fields.update(username="admin", password=password)
         dashboard = browser.post(url + "/auth/login", data=fields, headers={"Origin": url, "Accept": "text/html"})
         assert dashboard.status_code == 200 and dashboard.url == url + "/gatehouse/"
         assert "Active bans" in dashboard.text

@@ -69,7 +69,7 @@ def log_in(driver, base, user="alice", password="alice-pw", page="/app/report?q=
     from selenium.webdriver.common.by import By
     driver.get(base + page)
     assert "/auth/login" in driver.current_url, "a browser is sent to the login page"
-    driver.find_element(By.ID, "user").send_keys(user)
+    driver.find_element(By.NAME, "username").send_keys(user)
     driver.find_element(By.ID, "password").send_keys(password)
     submit(driver)
 
@@ -149,7 +149,7 @@ def login(base, session=None, user="alice", password="alice-pw"):
     session = session or requests.Session()
     page = session.get(base + "/auth/login")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    response = session.post(base + "/auth/login", data={"user": user, "password": password, "csrf": csrf, "next": "/app/"}, allow_redirects=False)
+    response = session.post(base + "/auth/login", data={"username": user, "password": password, "csrf": csrf, "next": "/app/"}, allow_redirects=False)
     return session, response
 
 

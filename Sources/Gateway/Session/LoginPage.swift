@@ -8,8 +8,8 @@ enum LoginPage {
             <form method="post" action="\(SessionEndpoints.loginPath)">
               <input type="hidden" name="csrf" value="\(HTMLText.escape(csrf))">
               <input type="hidden" name="next" value="\(HTMLText.escape(next))">
-              <label for="user">User name</label>
-              <input id="user" name="user" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus>
+              <label for="username">User name</label>
+              <input id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus>
               <label for="password">Password</label>
               <input id="password" name="password" type="password" autocomplete="current-password" required>
               <button type="submit">Log in</button>

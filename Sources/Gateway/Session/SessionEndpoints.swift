@@ -79,7 +79,7 @@ struct SessionEndpoints {
             decision.detail = "the login form came without a valid CSRF token or from another origin (Origin: \(request.headers[.origin] ?? "none"))"
             return (loginForm(session, next: next, message: "The form expired or did not come from this site. Please try again.", isError: true, status: .forbidden), decision)
         }
-        let user = form["user"] ?? ""
+        let user = form["username"] ?? form["user"] ?? ""   // `user` too, for forms written by hand
         decision.user = user
         if let ban = await gatekeeper.lockout.activeBan(on: [LockoutGuard.addressKey(client), LockoutGuard.userKey(user)]) {
             decision.outcome = .lockedOut
