@@ -143,6 +143,15 @@ def test_logout(gateway, browser):
     shot(browser, "session-logged-out")
 
 
+def test_login_forms_opened_in_two_tabs_both_work(gateway):
+    browser = requests.Session()
+    first = re.search(r'name="csrf" value="([^"]+)"', browser.get(gateway.url + "/auth/login").text).group(1)
+    second = browser.get(gateway.url + "/auth/login")   # the second tab, opened before the first is sent
+    assert "HttpOnly" in second.headers["Set-Cookie"] and "SameSite=Strict" in second.headers["Set-Cookie"]
+    response = browser.post(gateway.url + "/auth/login", data={"username": "alice", "password": "alice-pw", "csrf": first, "next": "/app/"}, allow_redirects=False)
+    assert response.status_code == 303 and "gatehouse-session" in browser.cookies
+
+
 # OWASP ASVS v4.0.3, V3 Session Management, without a browser.
 
 def login(base, session=None, user="alice", password="alice-pw"):

@@ -112,4 +112,9 @@ public struct SessionAuthenticator: SchemeAuthenticator {
         var generator = SystemRandomNumberGenerator()
         return DecodedJWT.base64URLEncode((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
+
+    /// Whether `text` has the shape of ``randomToken()``: 43 base64url characters.
+    static func isWellFormedToken(_ text: String) -> Bool {
+        text.count == 43 && text.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "_" }
+    }
 }

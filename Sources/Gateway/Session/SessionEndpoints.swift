@@ -29,7 +29,7 @@ struct SessionEndpoints {
         case (Self.loginPath, .get), (Self.loginPath, .head):
             let query = Self.form(request.uri.query ?? "")
             let message = Self.messages[query["m"] ?? ""]
-            return (loginForm(session, next: Self.safeNext(query["next"]), message: message, isError: false, status: .ok), decision)
+            return (loginForm(session, cookies: request.headers[.cookie], next: Self.safeNext(query["next"]), message: message, isError: false, status: .ok), decision)
         case (Self.loginPath, .post):
             return await login(request, client: client, route: route, session: session, decision: decision)
         case (Self.logoutPath, .get):
@@ -77,7 +77,7 @@ struct SessionEndpoints {
             decision.status = 403
             decision.reason = "csrf-token"
             decision.detail = "the login form came without a valid CSRF token or from another origin (Origin: \(request.headers[.origin] ?? "none"))"
-            return (loginForm(session, next: next, message: "The form expired or did not come from this site. Please try again.", isError: true, status: .forbidden), decision)
+            return (loginForm(session, cookies: request.headers[.cookie], next: next, message: "The form expired or did not come from this site. Please try again.", isError: true, status: .forbidden), decision)
         }
         let user = form["username"] ?? form["user"] ?? ""   // `user` too, for forms written by hand
         decision.user = user
@@ -86,7 +86,7 @@ struct SessionEndpoints {
             decision.status = 429
             decision.reason = ban.key.hasPrefix("ip:") ? "address-banned" : "user-banned"
             decision.detail = "login refused during the ban on \(ban.key)"
-            var response = loginForm(session, next: next, message: "Too many failed attempts. Try again later.", isError: true, status: .tooManyRequests)
+            var response = loginForm(session, cookies: request.headers[.cookie], next: next, message: "Too many failed attempts. Try again later.", isError: true, status: .tooManyRequests)
             response.headers[.retryAfter] = String(max(1, Int(ban.until.timeIntervalSinceNow.rounded(.up))))
             return (response, decision)
         }
@@ -110,7 +110,7 @@ struct SessionEndpoints {
             if failure.countsAsFailure {
                 _ = await gatekeeper.lockout.recordFailure(keys: [LockoutGuard.addressKey(client), LockoutGuard.userKey(user)])
             }
-            var response = loginForm(session, next: next, message: failure.status == 401 ? "Wrong user name or password." : failure.clientDetail, isError: true, status: .unauthorized)
+            var response = loginForm(session, cookies: request.headers[.cookie], next: next, message: failure.status == 401 ? "Wrong user name or password." : failure.clientDetail, isError: true, status: .unauthorized)
             for challenge in session.challenges(after: failure) {
                 if let value = try? challenge.serialized() { response.headers.append(HTTPField(name: .wwwAuthenticate, value: value)) }
             }
@@ -118,8 +118,13 @@ struct SessionEndpoints {
         }
     }
 
-    private func loginForm(_ session: SessionAuthenticator, next: String, message: String?, isError: Bool, status: HTTPResponse.Status) -> Response {
-        let nonce = SessionAuthenticator.randomToken()
+    /// The form; a browser that already holds a login nonce keeps it, so that forms opened in several tabs all stay
+    /// valid (the nonce is as secret as a fresh one: a `SameSite=Strict`, `HttpOnly` cookie another site never sees).
+    private func loginForm(
+        _ session: SessionAuthenticator, cookies: String?, next: String, message: String?, isError: Bool, status: HTTPResponse.Status
+    ) -> Response {
+        let held = SessionCookie.value(SessionCookie.loginName(secure: secure), in: cookies)
+        let nonce = held.flatMap { SessionAuthenticator.isWellFormedToken($0) ? $0 : nil } ?? SessionAuthenticator.randomToken()
         var response = HTMLPage.response(LoginPage.login(realm: session.realm, csrf: session.loginCSRF(nonce: nonce), next: next, message: message, isError: isError), status: status)
         response.headers.append(HTTPField(name: .setCookie, value: SessionCookie.set(SessionCookie.loginName(secure: secure), nonce, secure: secure, sameSite: "Strict")))
         return response
