@@ -13,7 +13,7 @@ from test_tls import make_certificate
 ARTIFACTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "artifacts")
 
 
-def session_config(upstream, idle="3s", absolute="1h", tls=""):
+def session_config(upstream, idle="1m", absolute="1h", tls=""):
     return f"""
 listen: 127.0.0.1:0
 store: sqlite:gatehouse.sqlite
@@ -123,13 +123,14 @@ def test_a_forged_form_without_the_csrf_token_is_refused(gateway, browser):
     assert explained.status_code == 403 and "gatehouse-session" not in explained.headers.get("Set-Cookie", "")
 
 
-def test_idle_expiry(gateway, browser):
-    log_in(browser, gateway.url)
-    time.sleep(4.5)   # idle: 3s
-    browser.get(gateway.url + "/app/report")
-    assert "/auth/login" in browser.current_url
-    assert "period without activity" in text(browser)
-    shot(browser, "session-idle")
+def test_idle_expiry(files, upstream, browser):
+    with PrivateGateway(files, session_config(upstream, idle="3s")) as gateway:
+        log_in(browser, gateway.url)
+        time.sleep(4.5)
+        browser.get(gateway.url + "/app/report")
+        assert "/auth/login" in browser.current_url
+        assert "period without activity" in text(browser)
+        shot(browser, "session-idle")
 
 
 def test_logout(gateway, browser):
