@@ -71,6 +71,22 @@ import Testing
         #expect(!CurlCommand.arguments(for: { var r = ClientRequest(url: URL(string: "http://x.test/")!); r.user = "alice"; r.password = "s3cret"; return r }(), url: URL(string: "http://x.test/")!).contains("s3cret"))
     }
 
+    @Test func customCredentialHeadersAndQueryParametersAreRedacted() {
+        for name in ["X-API-Key", "x_api_key", "X-Auth-Token", "Api-Token", "X-Session-Secret", "Set-Cookie"] {
+            #expect(Redaction.header(Exchange.Header(name, "s3cret-value")) == "\(name): [redacted]")
+        }
+        for name in ["WWW-Authenticate", "Sec-WebSocket-Key", "Accept", "User-Agent"] {
+            #expect(Redaction.header(Exchange.Header(name, "shown")).hasSuffix("shown"), "\(name) is not a secret")
+        }
+        let url = Redaction.url(URL(string: "https://bob:hunter2@api.test/v1/items?api_key=s3cret&page=2&access_token=t0ken")!)
+        #expect(url == "https://bob:REDACTED@api.test/v1/items?api_key=REDACTED&page=2&access_token=REDACTED")
+        #expect(!url.contains("s3cret") && !url.contains("hunter2") && !url.contains("t0ken") && url.contains("page=2"))
+        var request = ClientRequest(url: URL(string: "http://x.test/")!)
+        request.headers = [Exchange.Header("X_API_KEY", "s3cret")]
+        #expect(request.hasCredentials, "a key under a custom name is a credential")
+        #expect(!CurlCommand.arguments(for: request, url: request.url).contains("s3cret"))
+    }
+
     func basicRequest(_ url: String) -> ClientRequest {
         var request = ClientRequest(url: URL(string: url)!)
         request.user = "alice"

@@ -45,8 +45,7 @@ public struct ClientRequest: Sendable, Hashable {
 
     /// Whether the user gave any credential at all.
     public var hasCredentials: Bool {
-        user != nil || bearer != nil || !authorizationValues.isEmpty || cookie != nil || !(cookieJar?.cookies.isEmpty ?? true)
-            || headers.contains { ["x-api-key", "api-key", "cookie"].contains($0.name.lowercased()) }
+        user != nil || bearer != nil || cookie != nil || !(cookieJar?.cookies.isEmpty ?? true) || headers.contains(where: \.carriesCredential)
     }
 }
 

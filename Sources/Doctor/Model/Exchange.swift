@@ -27,6 +27,16 @@ public struct Exchange: Sendable, Hashable {
             self.name = name
             self.value = value
         }
+
+        /// Whether the field carries a secret by its name: `Authorization`, cookies, and the custom names APIs use
+        /// for keys and tokens (`X-API-Key`, `X-Auth-Token`, `api_key`, `X-Session-Secret`…). Challenges
+        /// (`WWW-Authenticate`) and `Sec-WebSocket-Key` are not secrets.
+        public var carriesCredential: Bool {
+            let name = name.lowercased().replacingOccurrences(of: "_", with: "-")
+            if name.hasSuffix("authenticate") || name == "authentication-info" || name.hasPrefix("sec-") { return false }
+            return name == "cookie" || name == "set-cookie"
+                || ["auth", "key", "token", "secret", "password", "session", "credential", "signature"].contains { name.contains($0) }
+        }
     }
 
     public init(

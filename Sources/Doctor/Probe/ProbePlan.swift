@@ -243,7 +243,7 @@ struct ProbeRun {
     /// The user's headers, with or without their credentials. `-u` is sent as Basic unless `--digest` was given;
     /// cookies from the jar go by their own domain, path and `Secure`.
     private func headers(for url: URL, credentials: Bool) -> [Exchange.Header] {
-        var headers = request.headers.filter { credentials || !["authorization", "cookie"].contains($0.name.lowercased()) }
+        var headers = request.headers.filter { credentials || !$0.carriesCredential }
         guard credentials else { return headers }
         if let user = request.user, !request.digest, request.authorizationValues.isEmpty {
             let token = Data("\(user):\(request.password ?? "")".utf8).base64EncodedString()

@@ -10,7 +10,7 @@ public enum CurlCommand {
         if let user = request.user { parts += ["-u", quote("\(user):PASSWORD")] }
         if request.bearer != nil { parts += ["--oauth2-bearer", "TOKEN"] }
         for header in request.headers {
-            let value = ["authorization", "cookie", "x-api-key"].contains(header.name.lowercased()) ? "…" : header.value
+            let value = header.carriesCredential ? "…" : header.value
             parts += ["-H", quote("\(header.name): \(value)")]
         }
         if request.body != nil { parts += ["-d", "@body"] }

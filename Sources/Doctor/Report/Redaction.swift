@@ -24,12 +24,23 @@ public enum Redaction {
         token.count <= 8 ? "[redacted]" : "\(token.prefix(8))…[redacted, \(token.count) characters]"
     }
 
+    /// A URL for display: a password in the userinfo and the values of query parameters named like credentials
+    /// (`api_key`, `access_token`, `sig`…, by the rule of ``Exchange/Header/carriesCredential``) redacted.
+    public static func url(_ url: URL) -> String {
+        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return url.absoluteString }
+        if components.percentEncodedPassword != nil { components.percentEncodedPassword = "REDACTED" }
+        components.percentEncodedQueryItems = components.percentEncodedQueryItems?.map { item in
+            let secret = Exchange.Header(item.name, "").carriesCredential || ["sig", "code"].contains(item.name.lowercased())
+            return secret && item.value != nil ? URLQueryItem(name: item.name, value: "REDACTED") : item
+        }
+        return components.string ?? url.absoluteString
+    }
+
     /// A header for display: credentials and cookies redacted.
     public static func header(_ header: Exchange.Header) -> String {
         switch header.name.lowercased() {
         case "authorization", "proxy-authorization": return "\(header.name): \(authorization(header.value))"
-        case "cookie", "set-cookie", "x-api-key", "api-key": return "\(header.name): [redacted]"
-        default: return "\(header.name): \(header.value)"
+        default: return header.carriesCredential ? "\(header.name): [redacted]" : "\(header.name): \(header.value)"
         }
     }
 }

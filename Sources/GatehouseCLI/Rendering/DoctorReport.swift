@@ -5,7 +5,7 @@ import Foundation
 /// Secrets are redacted everywhere.
 enum DoctorReport {
     static func text(_ diagnosis: Diagnosis) -> String {
-        var lines = [Terminal.bold("\(diagnosis.evidence.request.method) \(diagnosis.target.absoluteString)") + " → \(diagnosis.outcome)"]
+        var lines = [Terminal.bold("\(diagnosis.evidence.request.method) \(Redaction.url(diagnosis.target))") + " → \(diagnosis.outcome)"]
         let causes = diagnosis.findings.filter { $0.severity == .cause }
         if causes.isEmpty {
             let summary = diagnosis.summaryWithoutCause
@@ -19,7 +19,7 @@ enum DoctorReport {
         for (index, exchange) in (evidence.chain + evidence.probes).enumerated() {
             let outcome = exchange.status.map(String.init) ?? Terminal.printable(exchange.error ?? "?")
             let credential = evidence.credentialPolicy(atHop: index).map { "; credential \($0)" } ?? ""
-            lines.append(Terminal.dim("  [\(exchange.purpose)] \(exchange.method) \(exchange.url.absoluteString) → \(outcome) (\(exchange.elapsedMilliseconds) ms\(credential))"))
+            lines.append(Terminal.dim("  [\(exchange.purpose)] \(exchange.method) \(Redaction.url(exchange.url)) → \(outcome) (\(exchange.elapsedMilliseconds) ms\(credential))"))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -61,7 +61,7 @@ enum DoctorReport {
             for refusal in diagnosis.refusals {
                 let exchange = refusal.entry.exchange
                 let ids = refusal.findings.map(\.id).joined(separator: ", ")
-                lines.append(Terminal.dim("  \(exchange.method) \(Terminal.printable(exchange.url.absoluteString)) → \(exchange.status ?? 0)") + (ids.isEmpty ? "" : ": \(ids)"))
+                lines.append(Terminal.dim("  \(exchange.method) \(Terminal.printable(Redaction.url(exchange.url))) → \(exchange.status ?? 0)") + (ids.isEmpty ? "" : ": \(ids)"))
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -74,7 +74,7 @@ enum DoctorReport {
             ("findings", .array(diagnosis.findings.map(findingJSON))),
             ("refusals", .array(diagnosis.refusals.map { refusal in
                 .object([
-                    ("method", .string(refusal.entry.exchange.method)), ("url", .string(refusal.entry.exchange.url.absoluteString)),
+                    ("method", .string(refusal.entry.exchange.method)), ("url", .string(Redaction.url(refusal.entry.exchange.url))),
                     ("status", refusal.entry.exchange.status.map(OrderedJSON.int) ?? .null),
                     ("request_headers", .array(refusal.entry.exchange.requestHeaders.map { .string(Redaction.header($0)) })),
                     ("findings", .array(refusal.findings.map(findingJSON))),
@@ -102,7 +102,7 @@ enum DoctorReport {
 
     static func json(_ diagnosis: Diagnosis) -> String {
         OrderedJSON.object([
-            ("target", .string(diagnosis.target.absoluteString)),
+            ("target", .string(Redaction.url(diagnosis.target))),
             ("outcome", .string(diagnosis.outcome)),
             ("findings", .array(diagnosis.findings.map(findingJSON))),
             ("exchanges", .array(diagnosis.evidence.chain.indices.map { exchangeJSON(diagnosis.evidence.chain[$0], credential: diagnosis.evidence.credentialPolicy(atHop: $0)) }
@@ -113,7 +113,7 @@ enum DoctorReport {
     /// One exchange; a redirect hop also says what curl, browsers and Python requests did with the credential there.
     private static func exchangeJSON(_ exchange: Exchange, credential: String? = nil) -> OrderedJSON {
         .object([
-            ("purpose", .string(exchange.purpose)), ("method", .string(exchange.method)), ("url", .string(exchange.url.absoluteString)),
+            ("purpose", .string(exchange.purpose)), ("method", .string(exchange.method)), ("url", .string(Redaction.url(exchange.url))),
             ("request_headers", .array(exchange.requestHeaders.map { .string(Redaction.header($0)) })),
             ("status", exchange.status.map(OrderedJSON.int) ?? .null),
             ("response_headers", .array(exchange.responseHeaders.map { .string(Redaction.header($0)) })),
@@ -122,7 +122,7 @@ enum DoctorReport {
     }
 
     static func markdown(_ diagnosis: Diagnosis) -> String {
-        var lines = ["## 401 diagnosis: `\(diagnosis.evidence.request.method) \(diagnosis.target.absoluteString)` → \(diagnosis.outcome)", ""]
+        var lines = ["## 401 diagnosis: `\(diagnosis.evidence.request.method) \(Redaction.url(diagnosis.target))` → \(diagnosis.outcome)", ""]
         if !diagnosis.findings.contains(where: { $0.severity == .cause }) {
             lines.append(diagnosis.summaryWithoutCause + (diagnosis.outcome == "error" ? "" : " Checked: " + Diagnosis.checks.joined(separator: "; ") + "."))
         }
@@ -141,7 +141,7 @@ enum DoctorReport {
         lines.append("| purpose | request | status |")
         lines.append("|---|---|---|")
         for exchange in diagnosis.evidence.chain + diagnosis.evidence.probes {
-            lines.append("| \(exchange.purpose) | `\(exchange.method) \(exchange.url.absoluteString)` | \(exchange.status.map(String.init) ?? exchange.error ?? "?") |")
+            lines.append("| \(exchange.purpose) | `\(exchange.method) \(Redaction.url(exchange.url))` | \(exchange.status.map(String.init) ?? exchange.error ?? "?") |")
         }
         return lines.joined(separator: "\n") + "\n"
     }
