@@ -16,6 +16,8 @@ public struct Diagnosis: Sendable {
         self.evidence = evidence
         target = evidence.request.url
         outcome = Self.outcome(evidence.final)
+        // A 200 reached through a redirect to a login page is the login form, not the resource.
+        if outcome == "authorized", LoginRedirectForAPI.loginRedirect(in: evidence) != nil { outcome = "login-page" }
         findings = rules.compactMap { $0.evaluate(evidence) }.ranked()
     }
 
@@ -52,5 +54,7 @@ public struct Diagnosis: Sendable {
         "whether the credential is accepted at a parent path of the same realm (401 meant as 403)",
         "whether the header reaches the application", "cookies withheld or refused", "repeats, for instances that disagree",
         "the https form of an http URL", "a 403 or 500 that only a credential triggers (the password file)",
+        "header names with underscores", "a redirect to a login page instead of 401", "schemes curl cannot answer",
+        "where the key or token was put", "non-ASCII credentials with Basic", "colons and %XX in the user name or password",
     ]
 }

@@ -163,4 +163,88 @@ import Testing
         #expect(fate("https://h.test/a", "https://h.test:443/b") == "curl: kept, browsers: kept, python-requests: kept")
         #expect(fate("https://h.test/a", "https://other.test/a") == "curl: dropped, browsers: dropped, python-requests: dropped")
     }
+
+    @Test func anUnderscoredKeyHeaderBehindNginxWasDropped() {
+        var request = ClientRequest(url: URL(string: "http://example.test/api")!)
+        request.headers = [Exchange.Header("X_API_KEY", "k")]
+        let diagnosis = diagnose(request, chain: [
+            exchange("request", "http://example.test/api", status: 401, request: [("X_API_KEY", "k")], response: [("Server", "nginx/1.22.1")])
+        ])
+        let first = diagnosis.findings.first
+        #expect(first?.id == "underscore-header-dropped" && first?.confidence == 90)
+        #expect(first?.correctedRequest?.contains("X-API-KEY: …") == true, "the corrected command renames the header and hides the key")
+        #expect(!diagnosis.findings.map(\.id).contains("no-credentials-sent"), "a key was sent, under a name that was dropped")
+    }
+
+    @Test func anAPIRequestSentToALoginPage() {
+        var request = ClientRequest(url: URL(string: "http://example.test/api/items")!)
+        request.followRedirects = true
+        let chain = [
+            exchange("request", "http://example.test/api/items", status: 302, response: [("Location", "/Account/Login?ReturnUrl=%2Fapi%2Fitems")]),
+            exchange("redirect", "http://example.test/Account/Login?ReturnUrl=%2Fapi%2Fitems", status: 200, response: [("Content-Type", "text/html")]),
+        ]
+        let diagnosis = diagnose(request, chain: chain)
+        #expect(diagnosis.findings.first?.id == "login-redirect-for-api")
+        #expect(diagnosis.outcome == "login-page" && diagnosis.foundProblem, "the login form is not the resource")
+        var browser = request
+        browser.headers = [Exchange.Header("Accept", "text/html,application/xhtml+xml")]
+        #expect(!diagnose(browser, chain: chain).findings.map(\.id).contains("login-redirect-for-api"), "for a browser a login page is the right answer")
+        let elsewhere = [exchange("request", "http://example.test/api/items", status: 301, response: [("Location", "/api/items/")])]
+        #expect(!diagnose(request, chain: elsewhere).findings.map(\.id).contains("login-redirect-for-api"))
+    }
+
+    @Test func aSchemeCurlCannotAnswerIsExplained() {
+        let request = basicRequest("http://example.test/")
+        let negotiate = diagnose(request, chain: [
+            exchange("request", "http://example.test/", status: 401, request: [("Authorization", "Basic YWxpY2U6cHc=")], response: [("WWW-Authenticate", "Negotiate"), ("WWW-Authenticate", "NTLM")])
+        ])
+        let finding = negotiate.findings.first { $0.id == "unregistered-scheme" }
+        #expect(finding?.severity == .cause && finding?.explanation.contains("kinit") == true)
+        let withBasic = diagnose(request, chain: [
+            exchange("request", "http://example.test/", status: 401, response: [("WWW-Authenticate", #"DPoP algs="ES256", Basic realm="x""#)])
+        ])
+        #expect(withBasic.findings.first { $0.id == "unregistered-scheme" }?.severity == .info, "Basic is offered too")
+    }
+
+    @Test func aKeyInTheQueryWhereTheChallengeNamesAHeader() {
+        let request = ClientRequest(url: URL(string: "http://example.test/api/?api_key=k")!)
+        let diagnosis = diagnose(request, chain: [
+            exchange("request", "http://example.test/api/?api_key=k", status: 401, response: [("WWW-Authenticate", #"APIKey realm="x", header="X-API-Key""#)])
+        ])
+        #expect(diagnosis.findings.first?.id == "api-key-misplaced")
+        #expect(diagnosis.findings.first?.fix.contains("X-API-Key") == true)
+        var right = ClientRequest(url: URL(string: "http://example.test/api/")!)
+        right.headers = [Exchange.Header("X-API-Key", "wrong")]
+        let refused = diagnose(right, chain: [
+            exchange("request", "http://example.test/api/", status: 401, request: [("X-API-Key", "wrong")], response: [("WWW-Authenticate", #"APIKey realm="x", header="X-API-Key""#)])
+        ])
+        #expect(!refused.findings.map(\.id).contains("api-key-misplaced"), "the key was where the server looks; it was refused")
+        let bearer = diagnose(request, chain: [
+            exchange("request", "http://example.test/api/?api_key=k", status: 401, response: [("WWW-Authenticate", #"Bearer realm="api""#)])
+        ])
+        #expect(bearer.findings.first?.id == "api-key-misplaced")
+    }
+
+    @Test func nonASCIIPasswordsWithBasicWithoutCharset() {
+        var request = basicRequest("http://example.test/")
+        request.password = "pässwörd"
+        let basic = ("Authorization", "Basic " + Data("alice:pässwörd".utf8).base64EncodedString())
+        let diagnosis = diagnose(request, chain: [
+            exchange("request", "http://example.test/", status: 401, request: [basic], response: [("WWW-Authenticate", #"Basic realm="x""#)])
+        ])
+        #expect(diagnosis.findings.first?.id == "basic-charset-mismatch")
+        #expect(diagnosis.findings.first?.correctedRequest?.contains("iconv") == true)
+        #expect(diagnosis.findings.allSatisfy { !$0.evidence.joined().contains("pässwörd") }, "the password is never shown")
+    }
+
+    @Test func aColonInTheUserNameAndPercentSequencesInThePassword() {
+        var request = basicRequest("http://example.test/")
+        request.user = "domain:alice"
+        let unauthorized = exchange("request", "http://example.test/", status: 401, request: [("Authorization", "Basic eDp5")], response: [("WWW-Authenticate", #"Basic realm="x""#)])
+        #expect(diagnose(request, chain: [unauthorized]).findings.first?.id == "userinfo-encoding")
+        request.user = "alice"
+        request.password = "p%40ss"
+        let warning = diagnose(request, chain: [unauthorized]).findings.first { $0.id == "userinfo-encoding" }
+        #expect(warning?.severity == .warning)
+    }
 }

@@ -45,6 +45,12 @@ http {{
         location /bare-401/ {{ return 401; }}
         location /moved/ {{ return 301 http://127.0.0.1:{other}/basic/; }}
         location /loop/ {{ return 302 /loop/; }}
+        location /keyed/ {{
+            if ($http_x_api_key != "k3y") {{ return 401; }}
+            return 200 "ok";
+        }}
+        location /app-api/ {{ return 302 /login?next=$uri; }}
+        location = /login {{ default_type text/html; return 200 '<form method=post><input type=password name=password></form>'; }}
         location /cached/ {{
             proxy_pass http://127.0.0.1:{main}/basic/;
             proxy_cache auth;
@@ -114,6 +120,19 @@ def test_an_endless_redirect_ends_within_the_bound(nginx):
     assert report["outcome"] == "redirect" and report["_exit"] == 1
     assert len([e for e in report["exchanges"] if e["purpose"] in ("request", "redirect")]) == 10
     assert report["_seconds"] < 15, "a redirect loop ends at the hop limit, not in a hang"
+
+
+def test_nginx_drops_a_key_header_with_underscores(nginx):
+    report = doctor("-H", "X_API_KEY: k3y", nginx + "/keyed/")
+    assert first_cause(report) == "underscore-header-dropped"
+    assert "X-API-KEY: …" in report["findings"][0]["corrected_request"] and "k3y" not in json.dumps(report)
+    assert first_cause(doctor("-H", "X-API-Key: k3y", nginx + "/keyed/")) is None, "with dashes the key arrives"
+
+
+def test_an_api_request_sent_to_a_login_page(nginx):
+    report = doctor("-L", nginx + "/app-api/items")
+    assert first_cause(report) == "login-redirect-for-api" and report["outcome"] == "login-page" and report["_exit"] == 1
+    assert first_cause(doctor(nginx + "/app-api/items")) == "login-redirect-for-api", "also when the redirect is not followed"
 
 
 def test_nginx_password_file_missing(nginx):

@@ -201,7 +201,8 @@ struct ProbeRun {
 
     /// One request with the user's headers, with or without their credentials; `nil` once the budget is spent.
     private mutating func exchange(purpose: String, url: URL, method: String, body: [UInt8]?, credentials: Bool) async -> Exchange? {
-        await sendCounted(purpose: purpose, method: method, url: url, headers: headers(for: url, credentials: credentials), body: body)
+        let target = credentials ? url : ClientRequest.withoutCredentialQuery(url)
+        return await sendCounted(purpose: purpose, method: method, url: target, headers: headers(for: target, credentials: credentials), body: body)
     }
 
     private mutating func record(purpose: String, method: String, url: URL, headers: [Exchange.Header], body: [UInt8]?) async {

@@ -15,7 +15,8 @@ public enum DoctorRules {
         TokenAudienceMismatch.self, BearerHeaderMalformed.self, CredentialsRejected.self, DigestStaleNonce.self,
         RateLimited.self, BasicOverHTTP.self, CORSPreflightUnauthorized.self, ForbiddenSentAs401.self,
         AuthorizationNotPassedToApp.self, CookieBlocked.self, InconsistentAcrossInstances.self, PasswordFileError.self,
-        FirstChallenge.self,
+        FirstChallenge.self, UnderscoreHeaderDropped.self, LoginRedirectForAPI.self, UnregisteredScheme.self,
+        APIKeyMisplaced.self, BasicCharsetMismatch.self, UserinfoEncoding.self,
     ]
 }
 

@@ -1,0 +1,41 @@
+import Foundation
+import HTTPAuth
+
+/// `api-key-misplaced`: the key or token went somewhere the server does not read it: a query parameter or a custom
+/// header where the challenge asks for `Authorization: Bearer`, or another header than the one an `APIKey`
+/// challenge names (`header="X-API-Key"`, Gatehouse's way of saying where the key goes).
+enum APIKeyMisplaced: DoctorRule {
+    static func evaluate(_ evidence: Evidence) -> Finding? {
+        guard evidence.isUnauthorized else { return nil }
+        let request = evidence.request
+        let inQuery = ClientRequest.credentialQueryNames(request.url)
+        // Underscored names are `underscore-header-dropped`'s.
+        let inHeaders = request.headers.filter {
+            $0.carriesCredential && !$0.name.contains("_") && !["authorization", "cookie"].contains($0.name.lowercased())
+        }.map(\.name)
+        let sent = inQuery.map { "the query parameter \($0)" } + inHeaders.map { "the header \($0)" }
+        guard !sent.isEmpty else { return nil }
+        for challenge in evidence.challenges where challenge.scheme.rawName.lowercased() == "apikey" {
+            let header = challenge[parameter: "header"]
+            let query = challenge[parameter: "query"]
+            let rightHeader = header.map { name in inHeaders.contains { $0.caseInsensitiveCompare(name) == .orderedSame } } ?? false
+            let rightQuery = query.map(inQuery.contains) ?? false
+            guard !rightHeader, !rightQuery else { return nil }
+            let wanted = [header.map { "the header \($0)" }, query.map { "the query parameter \($0)" }].compactMap { $0 }.joined(separator: " or ")
+            return finding(sent: sent, wanted: wanted, confidence: 85, evidence: evidence)
+        }
+        let offered = Set(evidence.challenges.map { $0.scheme.rawName.lowercased() })
+        guard offered.contains("bearer"), request.authorizationValues.isEmpty, request.bearer == nil, request.user == nil else { return nil }
+        return finding(
+            sent: sent, wanted: "the Authorization header as Bearer (RFC 6750 §2.1; a token in the URL, §2.3, is refused by most servers)",
+            confidence: 70, evidence: evidence)
+    }
+
+    private static func finding(sent: [String], wanted: String, confidence: Int, evidence: Evidence) -> Finding {
+        Finding(
+            id: "api-key-misplaced", severity: .cause, confidence: confidence, title: "The key was sent where the server does not look for it",
+            explanation: "The request carried its credential in \(sent.joined(separator: " and ")), but the server's challenge asks for \(wanted). The server saw a request without a credential.",
+            fix: "Send the same key in \(wanted), and take it out of the URL (URLs end up in logs and browser history).",
+            evidence: ["sent: " + sent.joined(separator: ", ")] + evidence.challenges.compactMap { try? "WWW-Authenticate: " + $0.serialized() })
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import HTTPAuth
+
+/// `basic-charset-mismatch`: a user name or password outside ASCII, sent with Basic. RFC 7617 §2.1 leaves the
+/// encoding unsaid unless the challenge has `charset="UTF-8"`: curl sends the bytes it was given (UTF-8 from a
+/// terminal), older browsers and servers use ISO-8859-1, so the server may compare other bytes than the password.
+enum BasicCharsetMismatch: DoctorRule {
+    static func evaluate(_ evidence: Evidence) -> Finding? {
+        guard evidence.isUnauthorized, evidence.sentScheme?.lowercased() == "basic" else { return nil }
+        let request = evidence.request
+        let fields: [(label: String, value: String?)] = [("user name", request.user), ("password", request.password)]
+        let nonASCII: [String] = fields.filter { $0.value?.unicodeScalars.contains { !$0.isASCII } ?? false }.map(\.label)
+        guard !nonASCII.isEmpty else { return nil }
+        let basic = evidence.challenges.first { $0.scheme.rawName.lowercased() == "basic" }
+        let utf8 = basic?[parameter: "charset"]?.lowercased() == "utf-8"
+        // The ISO-8859-1 form exists only when every character has one.
+        let representable = [request.user, request.password].allSatisfy { $0?.data(using: .isoLatin1) != nil }
+        let latin1 = representable
+            ? #"curl -H "Authorization: Basic $(printf '%s' 'USER:PASSWORD' | iconv -f UTF-8 -t ISO-8859-1 | base64)" "# + CurlCommand.quote(request.url.absoluteString)
+            : nil
+        var facts = ["the \(nonASCII.joined(separator: " and ")) contains non-ASCII characters", "sent as UTF-8 in Authorization: Basic"]
+        if let basic, let challenge = try? basic.serialized() { facts.append("WWW-Authenticate: " + challenge) }
+        return Finding(
+            id: "basic-charset-mismatch", severity: .cause, confidence: utf8 ? 55 : 80,
+            title: "The \(nonASCII.joined(separator: " and ")) has characters outside ASCII, and Basic does not say their encoding",
+            explanation: utf8
+                ? "The server's challenge says charset=\"UTF-8\", and the request sent UTF-8; a server that still decodes ISO-8859-1 behind it compares other bytes."
+                : "The challenge has no charset parameter (RFC 7617 §2.1), so client and server may disagree: the request sent UTF-8 bytes, while many servers and older browsers use ISO-8859-1, and then the password compared is not the one typed.",
+            fix: "Try the ISO-8859-1 form of the credential\(latin1 == nil ? " (this one has characters ISO-8859-1 lacks, so only UTF-8 can work)" : ""), or use an ASCII password. Servers: send charset=\"UTF-8\" in the Basic challenge and decode UTF-8.",
+            evidence: facts,
+            correctedRequest: latin1)
+    }
+}
