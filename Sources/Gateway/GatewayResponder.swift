@@ -22,7 +22,7 @@ public struct GatewayResponder: HTTPResponder {
             return metricsResponse(allowed: address.map { metrics.allow.contains($0) } ?? false, requestID: requestID)
         }
         var request = request
-        let sessions = SessionEndpoints(gatekeeper: snapshot.gatekeeper, secure: config.tls != nil)
+        let sessions = SessionEndpoints(gatekeeper: snapshot.gatekeeper, secure: config.secureCookies)
         let dashboard = config.admin.map { Dashboard(admin: $0, config: config, gatekeeper: snapshot.gatekeeper, store: state.store) }
         if let (page, decision) = await ownPage(request, client: client, sessions: sessions, tokens: snapshot.tokens, dashboard: dashboard) {
             var response = page

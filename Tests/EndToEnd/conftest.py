@@ -271,6 +271,21 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 APACHE_MODULES = "/usr/lib/apache2/modules"
 
 
+def nginx_config(folder, http_block, error_log="error.log"):
+    """An nginx.conf that keeps all its state in `folder` (one worker, temp paths there) around `http_block`."""
+    return f"""
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/{error_log};
+events {{ worker_connections 64; }}
+http {{
+    client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy; fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;
+{http_block}
+}}
+"""
+
+
 def apache_prologue(folder, ports, modules):
     """The lines every Apache started here begins with: its state in `folder`, loopback ports, the given modules."""
     listens = "\n".join(f"Listen 127.0.0.1:{port}" for port in ports)
@@ -304,7 +319,7 @@ class Serving:
     def __enter__(self):
         self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(100):
-            if subprocess.run(["curl", "-s", "-o", "/dev/null", self.ready_url]).returncode == 0:
+            if subprocess.run(["curl", "-sk", "-o", "/dev/null", self.ready_url]).returncode == 0:   # -k: a test certificate
                 return self
             time.sleep(0.1)
         self.__exit__()

@@ -6,7 +6,7 @@ import hashlib, json, os, re, shutil, socket, subprocess, tempfile, time
 import pytest
 import requests
 
-from conftest import BINARY, NGINX, PrivateGateway, claims_for, config, doctor, first_cause, free_port, jwt
+from conftest import BINARY, NGINX, PrivateGateway, claims_for, config, doctor, first_cause, free_port, jwt, nginx_config
 
 
 
@@ -25,15 +25,8 @@ def nginx(files):
     subprocess.run(["htpasswd", "-c", "-b", "-B", "-C", "5", os.path.join(folder, "old.htpasswd"), "alice", "old-pw"], check=True, capture_output=True)
     os.chmod(os.path.join(folder, "old.htpasswd"), 0o644)
     main, other, stale = free_port(), free_port(), free_port()
-    conf = f"""
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log;
-events {{ worker_connections 64; }}
-http {{
+    conf = nginx_config(folder, f"""
     access_log {folder}/access.log;
-    client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy; fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;
     proxy_cache_path {folder}/cache keys_zone=auth:1m;
     root {folder}/www;
     upstream pool {{ server 127.0.0.1:{other}; server 127.0.0.1:{stale}; }}
@@ -67,9 +60,7 @@ http {{
         listen 127.0.0.1:{stale};
         add_header X-Served-By {stale} always;
         location /basic/ {{ auth_basic "nginx"; auth_basic_user_file {folder}/old.htpasswd; }}
-    }}
-}}
-"""
+    }}""")
     with open(os.path.join(folder, "nginx.conf"), "w") as f:
         f.write(conf)
     process = subprocess.Popen([NGINX, "-c", f"{folder}/nginx.conf", "-p", f"{folder}/", "-g", "daemon off;"],

@@ -7,7 +7,7 @@ import gzip, json, os, shutil, subprocess, tempfile, time
 import pytest
 import requests
 
-from conftest import APACHE, BINARY, NGINX, PrivateGateway, Serving, apache_basic_site, apache_prologue, config, free_port
+from conftest import APACHE, BINARY, NGINX, PrivateGateway, Serving, apache_basic_site, apache_prologue, config, free_port, nginx_config
 
 
 def curl(*args):
@@ -112,25 +112,16 @@ def test_nginx_access_and_error_logs(files):
     folder = site(files)
     port = free_port()
     with open(os.path.join(folder, "nginx.conf"), "w") as f:
-        f.write(f"""
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log info;
-events {{ worker_connections 64; }}
-http {{
+        f.write(nginx_config(folder, f"""
     access_log {folder}/access.log combined;
     log_format custom '$time_iso8601|$remote_addr|$remote_user|$status|$request|$http_user_agent';
     access_log {folder}/custom.log custom;
-    client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy; fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;
     server {{
         listen 127.0.0.1:{port};
         root {folder}/www;
         location /basic/ {{ auth_basic "nginx"; auth_basic_user_file {folder}/users.htpasswd; }}
         location /forbidden/ {{ deny all; }}
-    }}
-}}
-""")
+    }}""", error_log="error.log info"))
     truth = record([NGINX, "-c", f"{folder}/nginx.conf", "-p", f"{folder}/", "-g", "daemon off;"], f"http://127.0.0.1:{port}", folder)
     report = logs(os.path.join(folder, "access.log"), os.path.join(folder, "error.log"))
     check(report, truth)

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 import requests
 
-from conftest import PrivateGateway, serve
+from conftest import NGINX, PrivateGateway, Serving, free_port, nginx_config, serve
 from test_tls import make_certificate
 
 ARTIFACTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "artifacts")
@@ -291,3 +291,43 @@ def test_a_user_banned_elsewhere_loses_the_open_session(files, upstream, tmp_pat
                             "-d", f"user=alice&password=guess{attempt}&csrf={csrf}", gateway.url + "/auth/login"], check=True)
         locked = session.get(gateway.url + "/app/", headers={"Accept": "application/json"})
         assert locked.status_code == 429, "a ban on the user applies to the session too"
+
+
+def test_behind_nginx_terminating_tls_the_cookies_are_secure_and_logins_work(files, upstream):
+    """nginx terminates TLS and proxies with its default Host (the gateway's address) plus X-Forwarded-Host: with
+    `secure_cookies: true` the cookies get Secure and __Host-, and the login's Origin check takes the forwarded host."""
+    folder = tempfile.mkdtemp(prefix="gatehouse-proxy-")
+    make_certificate(folder, "proxy")
+    config = session_config(upstream).replace("routes:\n", "secure_cookies: true\ntrusted_proxies: [127.0.0.1/32]\nroutes:\n")
+    with PrivateGateway(files, config) as gateway:
+        port = free_port()
+        with open(os.path.join(folder, "nginx.conf"), "w") as f:
+            f.write(nginx_config(folder, f"""
+    access_log off;
+    server {{
+        listen 127.0.0.1:{port} ssl;
+        ssl_certificate {folder}/cert.pem;
+        ssl_certificate_key {folder}/key.pem;
+        location / {{
+            proxy_pass {gateway.url};
+            proxy_set_header X-Forwarded-Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto https;
+        }}
+    }}"""))
+        base = f"https://127.0.0.1:{port}"
+        with Serving([NGINX, "-c", f"{folder}/nginx.conf", "-p", f"{folder}/", "-g", "daemon off;"], base + "/auth/login"):
+            browser = requests.Session()
+            browser.verify = False
+            browser.trust_env = False
+            form = browser.get(base + "/auth/login")
+            csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+            response = browser.post(base + "/auth/login", data={"username": "alice", "password": "alice-pw", "csrf": csrf, "next": "/app/"},
+                                    headers={"Origin": base}, allow_redirects=False)
+            assert response.status_code == 303, response.text
+            cookie = [c for c in response.headers["Set-Cookie"].split(", ") if c.startswith("__Host-gatehouse-session=")]
+            assert cookie and "Secure" in cookie[0].split("; ")
+            assert browser.get(base + "/app/", headers={"Accept": "application/json"}).status_code == 200
+            forged = browser.post(base + "/app/", headers={"Origin": "https://evil.test"})
+            assert forged.status_code == 403, "another origin is still refused"
+

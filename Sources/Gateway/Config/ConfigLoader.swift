@@ -52,6 +52,7 @@ public enum ConfigLoader {
             let value = try log.string()
             config.accessLog = value == "-" ? "-" : try log.filePath(relativeTo: base)
         }
+        if let secure = try node.optional("secure_cookies") { config.secureCookiesOverride = try secure.bool() }
         if let retention = try node.optional("audit_retention") { config.auditRetention = try retention.duration() }
         if let header = try node.optional("user_header") { config.userHeader = try header.string() }
         if let metrics = try node.optional("metrics") { config.metrics = try Self.metrics(metrics) }

@@ -19,6 +19,10 @@ public struct GatewayConfig: Sendable {
     public var routes: [Route] = []
     /// `-` for standard output, a path, or nil for no access log.
     public var accessLog: String?
+    /// Whether session cookies are `Secure` with the `__Host-` prefix: with `tls:`, or behind a proxy that terminates
+    /// TLS (`secure_cookies: true`).
+    public var secureCookiesOverride: Bool?
+    public var secureCookies: Bool { secureCookiesOverride ?? (tls != nil) }
     /// How long audit records are kept in the store (`audit_retention`, 30 days by default; 0 keeps them forever).
     public var auditRetention: TimeInterval = 30 * 86400
     public var metrics: Metrics?

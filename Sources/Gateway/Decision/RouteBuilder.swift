@@ -46,7 +46,7 @@ struct RouteBuilder {
                     let users = try ReloadingFile(path: route.users ?? "", parse: { try HtpasswdFile(path: $0) })
                     authenticators.append(SessionAuthenticator(
                         realm: realm, users: users, verifier: passwords, store: store, settings: route.session,
-                        csrfKey: SymmetricKey(data: try await store.secret(named: "session-csrf")), secure: config.tls != nil))
+                        csrfKey: SymmetricKey(data: try await store.secret(named: "session-csrf")), secure: config.secureCookies))
                 case .apiKey:
                     authenticators.append(APIKeyAuthenticator(store: store, location: route.apiKey, realm: realm))
                 }

@@ -154,10 +154,14 @@ struct SessionEndpoints {
     }
 
     /// A state-changing request comes from this site: its `Origin` (or, without one, `Sec-Fetch-Site`) says so.
+    ///
+    /// Behind a proxy that does not pass `Host` on, its `X-Forwarded-Host` stands for it. Believing that header from
+    /// anyone is safe here: a cross-site form or script cannot add it without a CORS preflight, which is refused.
     static func sameOrigin(_ request: Request) -> Bool {
         if let origin = request.headers[.origin] {
             guard let host = URL(string: origin).flatMap({ url in url.host.map { $0 + (url.port.map { ":\($0)" } ?? "") } }) else { return false }
-            return host.lowercased() == (request.head.authority ?? "").lowercased()
+            let forwarded = request.headers[HTTPField.Name("X-Forwarded-Host")!]?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
+            return [request.head.authority, forwarded].contains { $0?.lowercased() == host.lowercased() }
         }
         if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!] { return site == "same-origin" || site == "none" }
         return true
