@@ -24,13 +24,15 @@ public final class GatewayState: Sendable {
     let metrics = GatewayMetrics()
     let httpClient: HTTPClient
     let passwords = PasswordVerifier()
-    let nonceCounter = InMemoryDigestNonceCounter()
+    /// Digest nonce counts: in memory for a store of one gateway, in the store when several share it.
+    let nonceCounter: any DigestNonceCounter
     let logger: Logger
     private let proxies = Mutex<[URL: ReverseProxy]>([:])
     private let folders = Mutex<[String: StaticFolder]>([:])
 
     init(config: GatewayConfig, store: any GatewayStore, httpClient: HTTPClient, logger: Logger) async throws {
         self.store = store
+        nonceCounter = store.isShared ? StoreNonceCounter(store: store) : InMemoryDigestNonceCounter()
         self.httpClient = httpClient
         self.logger = logger
         audit = try AuditWriter(store: store, accessLog: config.accessLog, logger: logger)

@@ -4,8 +4,8 @@ import ServiceLifecycle
 import Store
 
 /// Keeps the store from growing without bound: once a minute (and at start) it deletes sessions past the longest
-/// idle or absolute limit of the `session` routes, expired refresh tokens, ended bans, and audit records older than
-/// `audit_retention`. Each instance runs it; the deletes are idempotent, so instances sharing a store do not clash.
+/// idle or absolute limit of the `session` routes, expired refresh tokens, ended bans, the Digest nonce counts of
+/// stale nonces, and audit records older than `audit_retention`. Each instance runs it; the deletes are idempotent, so instances sharing a store do not clash.
 struct Housekeeping: Service {
     let state: GatewayState
     var interval: Duration = .seconds(60)
@@ -27,7 +27,9 @@ struct Housekeeping: Service {
                 _ = try await state.store.pruneSessions(lastSeenBefore: now.addingTimeInterval(-idle), createdBefore: now.addingTimeInterval(-absolute))
             }
             let auditBefore = config.auditRetention > 0 ? now.addingTimeInterval(-config.auditRetention) : nil
-            _ = try await state.store.pruneExpired(at: now, auditBefore: auditBefore)
+            // A nonce older than its route's lifetime is stale whatever its count, so its counts can go.
+            let nonceLifetime = config.routes.map(\.digestNonceLifetime).max() ?? 300
+            _ = try await state.store.pruneExpired(at: now, nonceCountsBefore: now.addingTimeInterval(-nonceLifetime - 60), auditBefore: auditBefore)
         } catch {
             state.logger.error("housekeeping: \(error)")
         }

@@ -6,6 +6,10 @@ import Foundation
 /// ``SQLiteStore`` is the embedded default. A PostgreSQL store implements the same protocol when several gateways
 /// share state: a ban made by one instance is then honoured by all, because every instance reads bans from here.
 public protocol GatewayStore: Sendable {
+    /// Whether other gateways may use this store at the same time (PostgreSQL), so that state a single process
+    /// could keep in memory, such as Digest nonce counts, must be kept here instead.
+    var isShared: Bool { get }
+
     /// Appends audit records (the batched writer calls this with many at once).
     func append(_ records: [AuditRecord]) async throws
     /// The decision recorded for a request id, if any.
@@ -46,9 +50,14 @@ public protocol GatewayStore: Sendable {
     func pruneSessions(lastSeenBefore lastSeen: Date, createdBefore created: Date) async throws -> Int
 
     /// Deletes what has outlived its use: refresh tokens expired before `now` (and the revocations of families with
-    /// no token left), bans that ended before `now`, and audit records older than `auditBefore` when given. Audit
-    /// records go in small batches, so that requests are never kept waiting behind one long delete.
-    func pruneExpired(at now: Date, auditBefore: Date?) async throws -> Int
+    /// no token left), bans that ended before `now`, Digest nonce counts recorded before `nonceCountsBefore`, and
+    /// audit records older than `auditBefore` when given. Audit records go in small batches, so that requests are
+    /// never kept waiting behind one long delete.
+    func pruneExpired(at now: Date, nonceCountsBefore: Date, auditBefore: Date?) async throws -> Int
+
+    /// Records that the Digest nonce count `count` was used with `nonce`; `false` when it already was (a replay),
+    /// whichever gateway saw it first.
+    func recordNonceCount(nonce: String, count: Int, at time: Date) async throws -> Bool
 
     /// Stores a new refresh token.
     func insertRefreshToken(_ token: RefreshTokenRecord) async throws

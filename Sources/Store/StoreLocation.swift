@@ -15,13 +15,13 @@ public enum StoreLocation: Hashable, Sendable {
         }
     }
 
-    /// Opens the store. PostgreSQL is not built yet and says so.
+    /// Opens the store. A PostgreSQL store connects in the background; its first use says when it cannot.
     public func open() throws -> any GatewayStore {
         switch self {
         case .sqlite(let path):
             return try SQLiteStore(path: path)
-        case .postgres:
-            throw StoreError("store: PostgreSQL is not supported yet; use sqlite:PATH")
+        case .postgres(let url):
+            return try PostgresStore(url: url)
         }
     }
 }

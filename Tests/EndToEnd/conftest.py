@@ -219,6 +219,29 @@ routes:
 """
 
 
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The PostgreSQL server the tests share: GATEHOUSE_TEST_POSTGRES when scripts/test started one, else started
+    here with scripts/test-postgres (which installs it when missing) and stopped at the end."""
+    url = os.environ.get("GATEHOUSE_TEST_POSTGRES")
+    if url:
+        yield url
+        return
+    script = os.path.join(ROOT, "scripts", "test-postgres")
+    url = subprocess.run([script, "start"], check=True, capture_output=True, text=True).stdout.strip()
+    yield url
+    subprocess.run([script, "stop"], capture_output=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """A database of this test's own on the shared server."""
+    name = "e2e_" + os.urandom(8).hex()
+    subprocess.run(["psql", "-q", postgres_server, "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    base, query = postgres_server.split("?", 1) if "?" in postgres_server else (postgres_server, "")
+    yield base.rsplit("/", 1)[0] + "/" + name + ("?" + query if query else "")
+
+
 class PrivateGateway:
     """A gateway of its own, in a copy of the shared files, for tests that change its state (lockouts, bans)."""
 

@@ -42,8 +42,14 @@ struct Serve: AsyncParsableCommand {
         for warning in StartupWarnings.check(settings) { Terminal.error("warning: \(warning)") }
         let host = settings.host
         let scheme = settings.tls == nil ? "http" : "https"
-        let app = try await GatewayApplication.build(config: settings, logger: logger) { port in
-            FileHandle.standardOutput.write(Data("gatehouse: listening on \(scheme)://\(host):\(port)/\n".utf8))
+        let app: any ApplicationProtocol
+        do {
+            app = try await GatewayApplication.build(config: settings, logger: logger) { port in
+                FileHandle.standardOutput.write(Data("gatehouse: listening on \(scheme)://\(host):\(port)/\n".utf8))
+            }
+        } catch {
+            Terminal.error("gatehouse serve: \(error)")
+            throw ExitCode(2)
         }
         try await app.runService()
     }

@@ -6,7 +6,8 @@ import Synchronization
 /// for `ban` seconds (Authelia's regulation, answered like Traefik's rate limiter: 429 with `Retry-After`).
 ///
 /// Active bans are held in memory for the hot path, loaded from the store at start (so a ban survives a restart)
-/// and read again every few seconds (so a ban made by another instance sharing the store is honoured).
+/// and read again every second from a shared store (so a ban made by another instance is honoured within a second),
+/// every five seconds from a store of one gateway (where only `gatehouse` commands change them from outside).
 public final class LockoutGuard: Sendable {
     let settings: GatewayConfig.Lockout
     let store: any GatewayStore
@@ -72,7 +73,7 @@ public final class LockoutGuard: Sendable {
 
     private func syncIfDue() async {
         let due = lastSync.withLock { last -> Bool in
-            guard ContinuousClock.now - last >= .seconds(5) else { return false }
+            guard ContinuousClock.now - last >= (store.isShared ? .seconds(1) : .seconds(5)) else { return false }
             last = .now
             return true
         }

@@ -70,6 +70,12 @@ enum SQLiteSchema {
                 CREATE TABLE signing_keys (kid TEXT PRIMARY KEY, private_key BLOB NOT NULL, created REAL NOT NULL);
                 """)
         }
+        migrator.registerMigration("v5: digest nonce counts") { db in
+            try db.execute(sql: """
+                CREATE TABLE digest_nonce_counts (nonce TEXT NOT NULL, count INTEGER NOT NULL, time REAL NOT NULL, PRIMARY KEY (nonce, count));
+                CREATE INDEX digest_nonce_counts_time ON digest_nonce_counts(time);
+                """)
+        }
         return migrator
     }
 }

@@ -6,6 +6,8 @@ import GRDB
 public final class SQLiteStore: GatewayStore {
     private let pool: DatabasePool
     public let path: String
+    /// One gateway owns an SQLite file (other processes only read it or manage keys).
+    public var isShared: Bool { false }
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -166,13 +168,23 @@ public final class SQLiteStore: GatewayStore {
         }
     }
 
-    public func pruneExpired(at now: Date, auditBefore: Date?) async throws -> Int {
+    public func recordNonceCount(nonce: String, count: Int, at time: Date) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO digest_nonce_counts (nonce, count, time) VALUES (?, ?, ?)", arguments: [nonce, count, time.timeIntervalSince1970])
+            return db.changesCount > 0
+        }
+    }
+
+    public func pruneExpired(at now: Date, nonceCountsBefore: Date, auditBefore: Date?) async throws -> Int {
         var deleted = try await pool.write { db in
             try db.execute(sql: "DELETE FROM refresh_tokens WHERE expires < ?", arguments: [now.timeIntervalSince1970])
             var count = db.changesCount
             try db.execute(sql: "DELETE FROM token_families WHERE family NOT IN (SELECT family FROM refresh_tokens)")
             count += db.changesCount
             try db.execute(sql: "DELETE FROM bans WHERE until < ?", arguments: [now.timeIntervalSince1970])
+            count += db.changesCount
+            try db.execute(sql: "DELETE FROM digest_nonce_counts WHERE time < ?", arguments: [nonceCountsBefore.timeIntervalSince1970])
             return count + db.changesCount
         }
         guard let auditBefore else { return deleted }

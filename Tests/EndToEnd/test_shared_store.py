@@ -1,0 +1,85 @@
+"""Two gateways behind one load balancer share PostgreSQL (DESIGN.md, "Scale"): a ban made by one is honoured by the
+other, a session started on one is valid on the other, a refresh token is redeemed once across both and its reuse
+revokes the family everywhere, a Digest request replayed to the other instance is refused, and `gatehouse explain`
+on either finds every request."""
+import re, subprocess, time
+
+import pytest
+import requests
+from requests.auth import HTTPDigestAuth
+
+from conftest import PrivateGateway
+
+
+def shared_config(upstream, store):
+    return f"""
+listen: 127.0.0.1:0
+store: {store}
+upstream: {upstream}
+realm: Example
+lockout: {{ failures: 3, window: 10m, ban: 10m }}
+tokens: {{ users: users.htpasswd, issuer: https://gw.test, audience: api, access: 60s, refresh: 1h, grace: 1s }}
+routes:
+  - path: /basic/
+    schemes: [basic]
+    users: users.htpasswd
+  - path: /digest/
+    schemes: [digest]
+    digest_users: users.htdigest
+  - path: /app/
+    schemes: [session]
+    users: users.htpasswd
+  - path: /
+    public: true
+"""
+
+
+@pytest.fixture
+def pair(files, upstream, postgres_url):
+    with PrivateGateway(files, shared_config(upstream, postgres_url)) as first:
+        with PrivateGateway(files, shared_config(upstream, postgres_url)) as second:
+            yield first, second
+
+
+def test_a_ban_made_by_one_instance_is_honoured_by_the_other(pair):
+    first, second = pair
+    for attempt in range(3):
+        subprocess.run(["curl", "-s", "-o", "/dev/null", "--interface", "127.0.0.11", "-u", f"alice:guess{attempt}", first.url + "/basic/"], check=True)
+    time.sleep(1.2)   # the other instance reads the shared bans every second
+    elsewhere = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--interface", "127.0.0.11", "-u", "bob:bob-pw", second.url + "/basic/"],
+                               capture_output=True, text=True)
+    assert elsewhere.stdout == "429", "the address banned at the first instance is banned at the second"
+    assert requests.get(second.url + "/basic/", auth=("bob", "bob-pw")).status_code == 200, "other addresses are not"
+
+
+def test_a_session_started_on_one_instance_is_valid_on_the_other(pair):
+    first, second = pair
+    browser = requests.Session()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', browser.get(first.url + "/auth/login").text).group(1)
+    login = browser.post(first.url + "/auth/login", data={"username": "alice", "password": "alice-pw", "csrf": csrf, "next": "/app/"}, allow_redirects=False)
+    assert login.status_code == 303
+    cookie = {"gatehouse-session": browser.cookies["gatehouse-session"]}
+    assert requests.get(second.url + "/app/", cookies=cookie, headers={"Accept": "application/json"}).status_code == 200
+
+
+def test_refresh_tokens_are_redeemed_once_across_instances(pair):
+    first, second = pair
+    issued = requests.post(first.url + "/auth/token", data={"grant_type": "password", "username": "alice", "password": "alice-pw"}).json()
+    refreshed = requests.post(second.url + "/auth/token", data={"grant_type": "refresh_token", "refresh_token": issued["refresh_token"]})
+    assert refreshed.status_code == 200, "the second instance knows the first one's token and signs with the same keys"
+    time.sleep(1.5)   # grace: 1s
+    reuse = requests.post(first.url + "/auth/token", data={"grant_type": "refresh_token", "refresh_token": issued["refresh_token"]})
+    assert reuse.status_code == 400 and reuse.json()["error"] == "invalid_grant"
+    sibling = requests.post(second.url + "/auth/token", data={"grant_type": "refresh_token", "refresh_token": refreshed.json()["refresh_token"]})
+    assert sibling.status_code == 400 and "revoked" in sibling.json()["error_description"], "the family is revoked on both"
+    assert second.explain(reuse.headers["X-Request-Id"])["reason"] == "refresh-token-reuse", "either instance explains the other's requests"
+
+
+def test_a_digest_request_replayed_to_the_other_instance_is_refused(pair):
+    first, second = pair
+    answered = requests.get(first.url + "/digest/", auth=HTTPDigestAuth("alice", "alice-pw"))
+    assert answered.status_code == 200
+    authorization = answered.request.headers["Authorization"]
+    replayed = requests.get(second.url + "/digest/", headers={"Authorization": authorization})
+    assert replayed.status_code == 401, "the nonce count was used at the first instance"
+    assert second.explain(replayed.headers["X-Request-Id"])["reason"] == "nonce-count-replay"
