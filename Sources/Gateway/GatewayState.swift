@@ -60,13 +60,16 @@ public final class GatewayState: Sendable {
         _ config: GatewayConfig, store: any GatewayStore, httpClient: HTTPClient, passwords: PasswordVerifier,
         nonceCounter: any DigestNonceCounter
     ) async throws -> Snapshot {
+        // One set of signing keys signs at the token endpoint and verifies on the bearer routes that take them.
+        let signingKeys = config.tokens.map { SigningKeys(store: store, rotation: $0.keyRotation, accessLifetime: $0.accessLifetime) }
         let routes = try await RouteBuilder(
-            config: config, store: store, httpClient: httpClient, passwords: passwords, nonceCounter: nonceCounter
+            config: config, store: store, httpClient: httpClient, passwords: passwords, nonceCounter: nonceCounter, signingKeys: signingKeys
         ).build()
         let lockout = try await LockoutGuard(settings: config.lockout, store: store)
-        let tokens = try config.tokens.map { settings in
-            TokenEndpoint(
-                settings: settings, keys: SigningKeys(store: store, rotation: settings.keyRotation, accessLifetime: settings.accessLifetime),
+        var tokens: TokenEndpoint?
+        if let settings = config.tokens, let signingKeys {
+            tokens = TokenEndpoint(
+                settings: settings, keys: signingKeys,
                 users: try ReloadingFile(path: settings.users, parse: { try HtpasswdFile(path: $0) }), verifier: passwords, store: store, lockout: lockout)
         }
         return Snapshot(config: config, gatekeeper: Gatekeeper(config: config, routes: routes, lockout: lockout), tokens: tokens)

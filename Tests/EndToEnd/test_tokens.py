@@ -10,17 +10,20 @@ import requests
 from conftest import PrivateGateway, free_port
 
 
-def tokens_config(upstream, port):
+def tokens_config(upstream, port, rotate="1d"):
     return f"""
 listen: 127.0.0.1:{port}
 store: sqlite:gatehouse.sqlite
 upstream: {upstream}
 lockout: {{ failures: 0 }}
-tokens: {{ users: users.htpasswd, issuer: https://gw.test, audience: api, access: 60s, refresh: 1h, grace: 2s }}
+tokens: {{ users: users.htpasswd, issuer: https://gw.test, audience: api, access: 60s, refresh: 1h, grace: 2s, rotate_keys: {rotate} }}
 routes:
   - path: /api/
     schemes: [bearer]
     jwt: {{ jwks_url: http://127.0.0.1:{port}/.well-known/jwks.json, audience: api, issuer: https://gw.test }}
+  - path: /own/
+    schemes: [bearer]
+    jwt: {{}}
   - path: /
     public: true
 """
@@ -106,3 +109,20 @@ def test_a_user_removed_from_the_user_file_can_no_longer_refresh(gateway):
     refused = grant(gateway.url, grant_type="refresh_token", refresh_token=first["refresh_token"])
     assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
     assert gateway.explain(refused.headers["X-Request-Id"])["reason"] == "refresh-token-user-removed"
+
+
+def test_signing_keys_rotate_with_overlap(files, upstream):
+    port = free_port()
+    with PrivateGateway(files, tokens_config(upstream, port, rotate="2s"), port=port) as gateway:
+        first = grant(gateway.url, grant_type="password", username="alice", password="alice-pw").json()["access_token"]
+        time.sleep(2.5)   # rotate_keys: 2s
+        second = grant(gateway.url, grant_type="password", username="alice", password="alice-pw").json()["access_token"]
+        old, new = header(first)["kid"], header(second)["kid"]
+        assert old != new, "a new key signs after the rotation period"
+        published = {key["kid"] for key in requests.get(gateway.url + "/.well-known/jwks.json").json()["keys"]}
+        assert published == {old, new}, "the old key stays published while tokens it signed are still valid"
+        for token in (first, second):
+            for path in ("/api/", "/own/"):
+                response = requests.get(gateway.url + path, headers={"Authorization": "Bearer " + token})
+                assert response.status_code == 200, (path, response.text)
+

@@ -63,6 +63,7 @@ import Testing
         ("routes:\n  - path: /a/\n    schemse: [basic]\n", 3, "routes[0].schemse", "unknown key"),
         ("routes:\n  - path: /a/\n    schemes: [basci]\n    users: users.htpasswd\n", 3, "routes[0].schemes[0]", "unknown scheme 'basci'"),
         ("routes:\n  - path: /a/\n    schemes: [basic]\n", 2, "routes[0]", "basic needs users"),
+        ("routes:\n  - path: /a/\n    schemes: [bearer]\n    jwt: {}\n", 2, "routes[0]", "or tokens: at the top level"),
         ("listen: nowhere\nroutes: []\n", 1, "listen", "HOST:PORT"),
         ("lockout: { window: soon }\nroutes: []\n", 1, "lockout.window", "duration"),
         ("routes:\n  - path: /a/\n    schemes: [basic]\n    users: missing.htpasswd\n", 4, "routes[0].users", "cannot read"),

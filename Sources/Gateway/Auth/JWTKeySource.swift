@@ -7,12 +7,14 @@ import Tokens
 
 /// Where a route's JWT keys come from, kept current: a JWKS file (read again when it changes), a JWKS URL (fetched
 /// every `refresh`, and at once when a token names an unknown `kid`, at most every 10 s, so a key rotation is picked
-/// up without a restart), or a shared secret file.
+/// up without a restart), a shared secret file, or the gateway's own signing keys (`tokens:`), read in process:
+/// a key this gateway rotated in is known at once, one another instance made is read from the store.
 public final class JWTKeySource: Sendable {
     enum Origin: Sendable {
         case file(String)
         case url(URL, refresh: TimeInterval, client: HTTPClient)
         case secretFile(String)
+        case issuer(SigningKeys)
     }
 
     private struct State {
@@ -30,16 +32,13 @@ public final class JWTKeySource: Sendable {
         state = Mutex(State(keys: keys, loaded: loaded, fileModified: modified))
     }
 
-    /// Loads the keys for `config` now, failing at start rather than at the first request, except for the
-    /// gateway's own JWKS (`deferFetch`), which can only be fetched once it listens: that one starts empty and is
-    /// fetched at the first token.
-    public static func make(_ config: GatewayConfig.JWT, client: HTTPClient, deferFetch: Bool = false) async throws -> JWTKeySource {
-        if deferFetch, let url = config.jwksURL {
-            let empty = try await TokenKeys.jwks(json: #"{"keys":[]}"#)
-            return JWTKeySource(origin: .url(url, refresh: config.refresh, client: client), keys: empty, modified: nil, loaded: .now - .seconds(config.refresh + 1))
-        }
+    /// Loads the keys for `config` now, failing at start rather than at the first request. `ownKeys` are the
+    /// gateway's signing keys, taken when `config` names no source or names the gateway's own JWKS URL.
+    static func make(_ config: GatewayConfig.JWT, client: HTTPClient, ownKeys: SigningKeys?) async throws -> JWTKeySource {
         let origin: Origin
-        if let file = config.jwksFile {
+        if let ownKeys, config.usesOwnKeys {
+            origin = .issuer(ownKeys)
+        } else if let file = config.jwksFile {
             origin = .file(file)
         } else if let url = config.jwksURL {
             origin = .url(url, refresh: config.refresh, client: client)
@@ -61,12 +60,16 @@ public final class JWTKeySource: Sendable {
         case .url(_, let refresh, _):
             guard ContinuousClock.now - loaded >= .seconds(refresh) else { return keys }
             return await reload() ?? keys
+        case .issuer:
+            guard ContinuousClock.now - loaded >= .seconds(1) else { return keys }
+            return await reload() ?? keys
         }
     }
 
     /// Fetches a JWKS URL again because a token named a `kid` it lacks; nil when a fetch is not allowed yet or
     /// the origin is not a URL.
     public func keysAfterUnknownKeyID() async -> TokenKeys? {
+        if case .issuer = origin { return await reload() }
         guard case .url = origin else { return nil }
         let allowed = state.withLock { state -> Bool in
             if let last = state.lastForcedFetch, ContinuousClock.now - last < .seconds(10) { return false }
@@ -94,7 +97,7 @@ public final class JWTKeySource: Sendable {
         switch origin {
         case .file(let path), .secretFile(let path):
             return FileStamp.modified(path)
-        case .url:
+        case .url, .issuer:
             return nil
         }
     }
@@ -115,6 +118,8 @@ public final class JWTKeySource: Sendable {
             guard response.status == .ok else { throw TokenError.keys("GET \(url) answered \(response.status.code)") }
             let body = try await response.body.collect(upTo: 1 << 20)
             return try await TokenKeys.jwks(json: String(buffer: body))
+        case .issuer(let keys):
+            return try await TokenKeys.jwks(json: String(decoding: try await keys.jwks(), as: UTF8.self))
         }
     }
 }

@@ -60,7 +60,7 @@ public enum ConfigLoader {
         if let tokens = try node.optional("tokens") { config.tokens = try Self.tokens(tokens, base: base) }
         let adminNode = try node.optional("admin")
         if let adminNode { config.admin = try Self.admin(adminNode) }
-        var inherited = RouteLoader.Inherited()
+        var inherited = RouteLoader.Inherited(tokens: config.tokens, port: config.port)
         if let users = try node.optional("users") { inherited.users = try RouteLoader.readableFile(users, base: base) }
         if let users = try node.optional("digest_users") { inherited.digestUsers = try RouteLoader.readableFile(users, base: base) }
         if let groups = try node.optional("groups") { inherited.groups = try RouteLoader.readableFile(groups, base: base) }

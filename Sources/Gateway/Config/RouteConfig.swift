@@ -71,6 +71,10 @@ extension GatewayConfig {
         public var audience: String?
         public var leeway: TimeInterval = 0
         public var algorithms: Set<String>?
+
+        /// Whether the gateway's own signing keys (`tokens:`) verify: no source is named, or the URL is the
+        /// gateway's own JWKS (`/.well-known/jwks.json` on its own port, resolved by ``GatewayConfig/Route``'s loader).
+        public var usesOwnKeys: Bool { jwksFile == nil && jwksURL == nil && secretFile == nil }
     }
 
     /// Where an API key is looked for.

@@ -9,11 +9,14 @@ import HTTPAuth
 /// them (`basic`, `session`) takes the htpasswd file of the other routes when they all name the same one, so that a
 /// `schemes: [session]` route logs in the users the rest of the gateway knows.
 enum RouteLoader {
-    /// The user files given at the top level of the config.
+    /// What routes take from the top level of the config: user files, and the token issuer, whose keys verify a
+    /// bearer route's `jwt:` that names no key source (or the gateway's own JWKS URL).
     struct Inherited {
         var users: String?
         var digestUsers: String?
         var groups: String?
+        var tokens: GatewayConfig.Tokens?
+        var port = 8080
     }
 
     static func routes(_ list: ConfigNode, base: String, inherited: Inherited) throws -> [GatewayConfig.Route] {
@@ -27,6 +30,10 @@ enum RouteLoader {
             }
             routes[index].digestUsers = routes[index].digestUsers ?? inherited.digestUsers
             routes[index].groups = routes[index].groups ?? inherited.groups
+            if var jwt = routes[index].jwt {
+                try ownKeys(&jwt, inherited: inherited, item: items[index])
+                routes[index].jwt = jwt
+            }
             try check(routes[index], items[index])
         }
         return routes
@@ -79,6 +86,20 @@ enum RouteLoader {
         return route
     }
 
+    /// A `jwt:` without a key source, or with the gateway's own JWKS URL, takes the keys of `tokens:`, and its
+    /// issuer and audience unless it names others.
+    private static func ownKeys(_ jwt: inout GatewayConfig.JWT, inherited: Inherited, item: ConfigNode) throws {
+        if let url = jwt.jwksURL, inherited.tokens != nil, url.path == TokenEndpoint.jwksPath, url.port == inherited.port {
+            jwt.jwksURL = nil
+        }
+        guard jwt.usesOwnKeys else { return }
+        guard let tokens = inherited.tokens else {
+            throw item.error("jwt needs jwks, jwks_url or secret_file, or tokens: at the top level for the gateway's own tokens")
+        }
+        jwt.issuer = jwt.issuer ?? tokens.issuer
+        jwt.audience = jwt.audience ?? tokens.audience
+    }
+
     private static func check(_ route: GatewayConfig.Route, _ item: ConfigNode) throws {
         if route.isPublic {
             guard route.schemes.isEmpty else { throw item.error("a public route takes no schemes") }
@@ -88,7 +109,7 @@ enum RouteLoader {
         if route.schemes.contains(.basic), route.users == nil { throw item.error("basic needs users: an htpasswd file (on the route or at the top level)") }
         if route.schemes.contains(.session), route.users == nil { throw item.error("session needs users: an htpasswd file for the login form (on the route or at the top level)") }
         if route.schemes.contains(.digest), route.digestUsers == nil { throw item.error("digest needs digest_users: an htdigest file (on the route or at the top level)") }
-        if route.schemes.contains(.bearer), route.jwt == nil { throw item.error("bearer needs jwt: { jwks: FILE } (or jwks_url, or secret_file)") }
+        if route.schemes.contains(.bearer), route.jwt == nil { throw item.error("bearer needs jwt: { jwks: FILE } (or jwks_url, or secret_file; or jwt: {} for the gateway's own tokens)") }
         if !route.require.groups.isEmpty, route.groups == nil { throw item.error("require.groups needs groups: an Apache group file") }
     }
 
@@ -135,7 +156,7 @@ enum RouteLoader {
         if let leeway = try node.optional("leeway") { jwt.leeway = try leeway.duration() }
         if let algorithms = try node.optional("algorithms") { jwt.algorithms = Set(try algorithms.strings()) }
         let sources = [jwt.jwksFile != nil, jwt.jwksURL != nil, jwt.secretFile != nil].filter { $0 }.count
-        guard sources == 1 else { throw node.error("give exactly one of jwks, jwks_url or secret_file") }
+        guard sources <= 1 else { throw node.error("give one of jwks, jwks_url or secret_file (or none, for the gateway's own tokens)") }
         try node.finish()
         return jwt
     }

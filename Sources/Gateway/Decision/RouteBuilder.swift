@@ -14,6 +14,8 @@ struct RouteBuilder {
     let httpClient: HTTPClient
     let passwords: PasswordVerifier
     let nonceCounter: any DigestNonceCounter
+    /// The gateway's own signing keys, when `tokens:` is configured.
+    let signingKeys: SigningKeys?
 
     func build() async throws -> [RouteRuntime] {
         let nonceKey = try await store.secret(named: "digest-nonce")
@@ -37,9 +39,7 @@ struct RouteBuilder {
                     authenticators.append(DigestAuthenticator(verifier: verifier, users: users))
                 case .bearer:
                     guard let jwt = route.jwt else { continue }
-                    // The gateway's own JWKS (tokens:) cannot be fetched before it listens.
-                    let ownJWKS = config.tokens != nil && jwt.jwksURL?.path == TokenEndpoint.jwksPath && jwt.jwksURL?.port == config.port
-                    let keys = try await JWTKeySource.make(jwt, client: httpClient, deferFetch: ownJWKS)
+                    let keys = try await JWTKeySource.make(jwt, client: httpClient, ownKeys: signingKeys)
                     let policy = TokenPolicy(algorithms: jwt.algorithms, audience: jwt.audience, issuer: jwt.issuer, leeway: jwt.leeway)
                     authenticators.append(BearerAuthenticator(realm: realm, keys: keys, policy: policy, requiredScopes: route.require.scopes))
                 case .session:
