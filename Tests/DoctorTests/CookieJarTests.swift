@@ -71,4 +71,23 @@ import Testing
         #expect(parents == ["http://h.test/a/b/", "http://h.test/a/", "http://h.test/"])
         #expect(ProbeRun.parents(of: URL(string: "http://h.test/")!).isEmpty)
     }
+
+    @Test func cookiesForAnotherPathOrHostOfTheSiteAreOutOfScope() {
+        func cookie(_ name: String, _ domain: String, subdomains: Bool, path: String) -> Cookie {
+            Cookie(domain: domain, includeSubdomains: subdomains, path: path, secure: false, httpOnly: true, expires: nil, name: name, value: "v", sameSite: nil)
+        }
+        let jar = CookieJar(cookies: [
+            cookie("narrow", "example.com", subdomains: false, path: "/account"),
+            cookie("hostonly", "example.com", subdomains: false, path: "/"),
+            cookie("elsewhere", "other.test", subdomains: false, path: "/"),
+            cookie("both", "example.com", subdomains: false, path: "/account"),
+            cookie("both", "api.example.com", subdomains: false, path: "/"),
+        ])
+        let problems = jar.outOfScope(URL(string: "https://api.example.com/v1/items")!, source: "jar")
+        #expect(problems.map(\.name).sorted() == ["hostonly", "narrow"], "another site's cookie is no concern, nor one sent under the same name")
+        #expect(problems.first { $0.name == "hostonly" }?.reason == "domain-out-of-scope")
+        let onHost = jar.outOfScope(URL(string: "https://example.com/v1/items")!, source: "jar")
+        #expect(onHost.first { $0.name == "narrow" }?.reason == "path-out-of-scope")
+        #expect(onHost.first { $0.name == "narrow" }?.scope == "host-only example.com, Path=/account")
+    }
 }

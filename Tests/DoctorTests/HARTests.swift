@@ -53,4 +53,22 @@ import Testing
         #expect(cut.entries.count == 1 && cut.problems.last?.contains("cut short") == true)
         #expect(HARFile.read(Array("not json at all".utf8)).problems == ["no log.entries array: not a HAR file"])
     }
+
+    @Test func requestsTheBrowserNeverSentAreNamed() {
+        func failed(_ url: String, _ error: String, at second: Int) -> String {
+            entry("GET", url, status: 0, at: second).replacingOccurrences(of: #""status":0,"#, with: #""status":0,"_error":"\#(error)","#)
+        }
+        let blocked = HARDiagnosis(har: HARFile.read(har([
+            failed("https://api.test/v1/me", "net::ERR_BLOCKED_BY_CLIENT", at: 1),
+            failed("https://app.test/next", "net::ERR_ABORTED", at: 2),
+        ])), path: "t.har")
+        #expect(blocked.findings.first?.id == "request-not-sent" && blocked.findings.first?.severity == .cause)
+        #expect(blocked.findings.first?.explanation.contains("extension") == true)
+        #expect(blocked.findings.first?.evidence.count == 1, "an aborted request is the page moving on, not a block")
+        let preflightRefused = HARDiagnosis(har: HARFile.read(har([
+            entry("OPTIONS", "https://api.test/v1/me", status: 401, at: 1, request: [("Origin", "https://app.test"), ("Access-Control-Request-Method", "GET")]),
+            failed("https://api.test/v1/me", "net::ERR_FAILED", at: 1),
+        ])), path: "t.har")
+        #expect(!preflightRefused.findings.map(\.id).contains("request-not-sent"), "the refused preflight explains it")
+    }
 }

@@ -77,3 +77,20 @@ def test_a_corrupt_cookie_file_is_a_clear_error(app):
         f.write("# Netscape HTTP Cookie File\nnot a cookie line\n")
     result = subprocess.run([BINARY, "doctor", "-b", corrupt, app + "/private/"], capture_output=True, text=True)
     assert result.returncode == 2 and "corrupt.txt:2" in result.stderr
+
+
+def test_a_session_cookie_for_another_path_is_out_of_scope(app):
+    folder = tempfile.mkdtemp(prefix="gatehouse-cookies-")
+    live = os.path.join(folder, "live.txt")
+    subprocess.run(["curl", "-s", "-L", "-c", live, "-o", "/dev/null", app + "/login?user=alice"], check=True)
+    fields = [line.split("\t") for line in open(live) if "\tsession\t" in line][0]
+    fields[2] = "/account"   # as if the login had set Path=/account
+    narrow = os.path.join(folder, "narrow.txt")
+    with open(narrow, "w") as f:
+        f.write("# Netscape HTTP Cookie File\n" + "\t".join(fields))
+    curl = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-b", narrow, app + "/private/"], capture_output=True, text=True)
+    assert curl.stdout == "401", "curl does not send it either"
+    report = doctor("-b", narrow, app + "/private/")
+    assert first_cause(report) == "cookie-out-of-scope"
+    assert "Path=/account" in " ".join(report["findings"][0]["evidence"])
+    assert fields[6].strip() not in json.dumps(report)

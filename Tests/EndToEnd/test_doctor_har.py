@@ -1,8 +1,8 @@
 """`gatehouse doctor FILE.har` on HAR files recorded by a real headless Chromium (Debian's `chromium`, driven by
 Playwright with `executable_path`) against local servers: a redirect that drops the credential, a CORS preflight
 answered 401 (Playwright leaves preflights out of its HAR, so the preflight Chromium really sent is taken from the
-DevTools protocol and added), a cookie the browser refused, an expired token. Each must be named with its CAUSES.md
-id. A sanitized export and a corrupt one are handled too."""
+DevTools protocol and added), a cookie the browser refused, an expired token, a request an extension blocked. Each must be
+named with its CAUSES.md id. A sanitized export and a corrupt one are handled too."""
 import json, os, subprocess, tempfile, time
 from http.server import BaseHTTPRequestHandler
 
@@ -20,6 +20,7 @@ async function run() {
     if (scenario === "preflight") await fetch(other + "/data", {headers: {Authorization: "Bearer abc.def.ghi"}});
     if (scenario === "cookie") { await fetch("/set-cookie"); await fetch("/private"); }
     if (scenario === "token") await fetch("/api", {headers: {Authorization: "Bearer " + TOKEN}});
+    if (scenario === "blocked") await fetch("/tracker");
   } catch (error) {}
   window.done = true;
 }
@@ -101,6 +102,8 @@ def record(origin, other, scenario):
         page = context.new_page()
         devtools = context.new_cdp_session(page)
         devtools.send("Network.enable")
+        if scenario == "blocked":   # as an ad blocker would
+            page.route("**/tracker", lambda route: route.abort("blockedbyclient"))
         # Chromium reports a preflight as an OPTIONS request (initiator "preflight") whose response has type "Preflight".
         requests_seen = {}
         devtools.on("Network.requestWillBeSent", lambda e: requests_seen.setdefault(e["requestId"], e) if e["request"]["method"] == "OPTIONS" else None)
@@ -191,3 +194,10 @@ def test_corrupt_har_keeps_the_good_entries(sites):
     report = json.loads(result.stdout)
     assert result.returncode == 1 and report["problems"], "the cut is reported"
     assert "at byte" in report["problems"][0]
+
+
+def test_a_request_the_browser_blocked(sites):
+    report = har_doctor(record(*sites, "blocked"))
+    assert cause_ids(report)[:1] == ["request-not-sent"], report["findings"]
+    assert "extension" in report["findings"][0]["explanation"]
+

@@ -48,7 +48,7 @@ public struct HARDiagnosis: Sendable {
         }
         self.refusals = refusals
         var seen: Set<String> = []
-        var all = refusals.flatMap(\.findings) + Self.refreshRaces(entries)
+        var all = refusals.flatMap(\.findings) + Self.refreshRaces(entries) + RequestNotSent.findings(entries, otherRefusals: !refusals.isEmpty)
         if sanitized {
             all.append(Finding(
                 id: "har-sanitized", severity: .info, confidence: 100, title: "The export holds no Authorization, Cookie or Set-Cookie header",
@@ -125,16 +125,11 @@ public struct HARDiagnosis: Sendable {
         let (held, withheld) = jar.match(url, now: entry.started, source: "set earlier in this session")
         problems += withheld
         let initiator = entry.exchange.requestValues("Origin").first ?? entry.exchange.requestValues("Referer").first
-        let crossSite = initiator.flatMap { URL(string: $0)?.host?.lowercased() }.map { site($0) != site(host) } ?? false
+        let crossSite = initiator.flatMap { URL(string: $0)?.host?.lowercased() }.map { CookieJar.site($0) != CookieJar.site(host) } ?? false
         for cookie in held where cookie.sameSite?.lowercased() != "none" {
             problems.append(CookieProblem(name: cookie.name, reason: crossSite ? "samesite-cross-site" : "not-sent", source: "set earlier in this session"))
         }
-        return problems
-    }
-
-    /// The registrable part of a host, approximated by its last two labels (no public-suffix list here).
-    static func site(_ host: String) -> String {
-        host.split(separator: ".").suffix(2).joined(separator: ".")
+        return problems + jar.outOfScope(url, source: "set earlier in this session")
     }
 
     /// `refresh-token-race`: the same refresh token redeemed by requests started within two seconds of each other,

@@ -129,8 +129,9 @@ public struct HAREntry: Sendable {
         }
         var exchange = Exchange(
             purpose: "request", method: (request["method"] as? String) ?? "GET", url: url, requestHeaders: requestHeaders,
-            status: status == 0 ? nil : status, responseHeaders: headers(response["headers"]).filter { !$0.name.hasPrefix(":") })
-        if status == 0 { exchange.error = (response["_error"] as? String) ?? "no response (blocked or failed in the browser)" }
+            status: status <= 0 ? nil : status, responseHeaders: headers(response["headers"]).filter { !$0.name.hasPrefix(":") })
+        // Chrome writes status 0 and `_error`; Playwright -1 and `_failureText`.
+        if status <= 0 { exchange.error = (response["_error"] as? String) ?? (object["_failureText"] as? String) ?? (response["_failureText"] as? String) ?? "no response (blocked or failed in the browser)" }
         if let content = response["content"] as? [String: Any], let text = content["text"] as? String, content["encoding"] as? String != "base64" {
             exchange.bodyPrefix = Array(text.utf8.prefix(4096))
         }

@@ -20,10 +20,24 @@ public struct Cookie: Sendable, Hashable {
 /// Why a cookie the user had, or a server set, does not go out with the request.
 public struct CookieProblem: Sendable, Hashable {
     public var name: String
-    /// `expired`, `secure-over-http`, `samesite-none-without-secure`, `set-secure-over-http`, `domain-mismatch`.
+    /// `expired`, `secure-over-http`, `samesite-none-without-secure`, `set-secure-over-http`, `domain-mismatch`;
+    /// for a cookie that exists but does not cover the URL, `path-out-of-scope` or `domain-out-of-scope`.
     public var reason: String
     /// Where the cookie came from: the cookie file's path, or the URL whose response set it.
     public var source: String
+    /// For a cookie out of scope: the domain and path it covers.
+    public var scope: String?
+
+    public init(name: String, reason: String, source: String, scope: String? = nil) {
+        self.name = name
+        self.reason = reason
+        self.source = source
+        self.scope = scope
+    }
+
+    /// Whether the cookie exists but was made for another path or host of the site (`cookie-out-of-scope`), rather
+    /// than withheld or refused (`cookie-blocked`).
+    public var isOutOfScope: Bool { reason == "path-out-of-scope" || reason == "domain-out-of-scope" }
 }
 
 /// The cookies of `-b FILE`/`-c FILE`, kept as curl's cookie engine keeps them: read from and written to the
@@ -95,6 +109,30 @@ public struct CookieJar: Sendable, Hashable {
             }
         }
         return (sent, withheld)
+    }
+
+    /// Cookies of the same site that do not cover `url`: made for another path (RFC 6265 §5.1.4) or another host of
+    /// the site (a host-only cookie of `example.com` does not go to `www.example.com`), unless one of the same name
+    /// is sent anyway.
+    public func outOfScope(_ url: URL, source: String) -> [CookieProblem] {
+        let host = (url.host ?? "").lowercased()
+        let path = URLComponents(url: url, resolvingAgainstBaseURL: true)?.percentEncodedPath ?? "/"
+        let requestPath = path.isEmpty ? "/" : path
+        let covering = Set(cookies.filter { Self.domainMatches(host, $0) && Self.pathMatches(requestPath, $0.path) }.map(\.name))
+        return cookies.compactMap { cookie in
+            guard !covering.contains(cookie.name) else { return nil }
+            let scope = (cookie.includeSubdomains ? "Domain=" : "host-only ") + cookie.domain + ", Path=" + cookie.path
+            if Self.domainMatches(host, cookie) {
+                return CookieProblem(name: cookie.name, reason: "path-out-of-scope", source: source, scope: scope)
+            }
+            guard Self.site(host) == Self.site(cookie.domain) else { return nil }
+            return CookieProblem(name: cookie.name, reason: "domain-out-of-scope", source: source, scope: scope)
+        }
+    }
+
+    /// The registrable part of a host, approximated by its last two labels (no public-suffix list here).
+    static func site(_ host: String) -> String {
+        host.split(separator: ".").suffix(2).joined(separator: ".")
     }
 
     /// Takes a `Set-Cookie` received from `url` as curl does, and says why a browser would refuse it, if it would.

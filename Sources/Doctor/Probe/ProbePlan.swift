@@ -74,7 +74,7 @@ struct ProbeRun {
         self.jar = request.cookieJar
         if let jar {
             let source = request.cookieFiles.first ?? "the cookie file"
-            cookieProblems = jar.match(request.url, now: Date(), source: source).withheld
+            cookieProblems = jar.match(request.url, now: Date(), source: source).withheld + jar.outOfScope(request.url, source: source)
         }
     }
 

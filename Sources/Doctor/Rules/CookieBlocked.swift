@@ -5,8 +5,9 @@ import Foundation
 /// http page, a `Domain` that does not cover the host).
 enum CookieBlocked: DoctorRule {
     static func evaluate(_ evidence: Evidence) -> Finding? {
-        guard evidence.isUnauthorized, !evidence.cookieProblems.isEmpty else { return nil }
-        let facts = evidence.cookieProblems.map { "cookie '\($0.name)' from \($0.source): \(describe($0.reason))" }
+        let problems = evidence.cookieProblems.filter { !$0.isOutOfScope }
+        guard evidence.isUnauthorized, !problems.isEmpty else { return nil }
+        let facts = problems.map { "cookie '\($0.name)' from \($0.source): \(describe($0.reason))" }
         let sentCookie = evidence.final?.requestValues("Cookie").isEmpty == false
         return Finding(
             id: "cookie-blocked", severity: .cause, confidence: sentCookie ? 60 : 85,

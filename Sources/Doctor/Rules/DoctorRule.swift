@@ -16,7 +16,7 @@ public enum DoctorRules {
         RateLimited.self, BasicOverHTTP.self, CORSPreflightUnauthorized.self, ForbiddenSentAs401.self,
         AuthorizationNotPassedToApp.self, CookieBlocked.self, InconsistentAcrossInstances.self, PasswordFileError.self,
         FirstChallenge.self, UnderscoreHeaderDropped.self, LoginRedirectForAPI.self, UnregisteredScheme.self,
-        APIKeyMisplaced.self, BasicCharsetMismatch.self, UserinfoEncoding.self,
+        APIKeyMisplaced.self, BasicCharsetMismatch.self, UserinfoEncoding.self, CookieOutOfScope.self,
     ]
 }
 
