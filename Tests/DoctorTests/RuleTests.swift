@@ -247,4 +247,16 @@ import Testing
         let warning = diagnose(request, chain: [unauthorized]).findings.first { $0.id == "userinfo-encoding" }
         #expect(warning?.severity == .warning)
     }
+
+    @Test func aRegistryAsksForTheTokenDance() {
+        let request = basicRequest("https://registry.test/v2/library/app/manifests/latest")
+        let challenge = #"Bearer realm="https://auth.registry.test/token",service="registry.test",scope="repository:library/app:pull""#
+        let diagnosis = diagnose(request, chain: [
+            exchange("request", "https://registry.test/v2/library/app/manifests/latest", status: 401, request: [("Authorization", "Basic YWxpY2U6cHc=")], response: [("WWW-Authenticate", challenge)])
+        ])
+        let finding = diagnosis.findings.first
+        #expect(finding?.id == "registry-token-flow")
+        #expect(finding?.correctedRequest?.contains("service=registry.test&scope=repository:library/app:pull") == true)
+        #expect(finding?.explanation.contains("sent to the registry itself") == true)
+    }
 }

@@ -17,6 +17,7 @@ public enum DoctorRules {
         AuthorizationNotPassedToApp.self, CookieBlocked.self, InconsistentAcrossInstances.self, PasswordFileError.self,
         FirstChallenge.self, UnderscoreHeaderDropped.self, LoginRedirectForAPI.self, UnregisteredScheme.self,
         APIKeyMisplaced.self, BasicCharsetMismatch.self, UserinfoEncoding.self, CookieOutOfScope.self,
+        RegistryTokenFlow.self,
     ]
 }
 
