@@ -63,6 +63,15 @@ def test_nginx_working_and_user_checks(folder):
     assert accepted["_exit"] == 0 and first(accepted)["id"] == "credentials-accepted"
 
 
+def test_a_user_added_to_another_file_than_the_one_nginx_reads(folder):
+    path = nginx_site(folder, ['location /a/ { auth_basic "a"; auth_basic_user_file users; }'])
+    subprocess.run(["htpasswd", "-cbB", "-C", "5", os.path.join(folder, ".htpasswd"), "carol", "carol-pw"], check=True, capture_output=True)
+    report = config_doctor(path, "--user", "carol", "--password", "carol-pw")
+    assert first(report)["id"] == "password-file-mismatch" and report["_exit"] == 1
+    assert any(".htpasswd" in line for line in first(report)["evidence"]) and first(report)["location"] == f"{folder}/sites/site.conf:3"
+    assert first(config_doctor(path, "--user", "carol", "--password", "wrong"))["id"] == "credentials-rejected", "not with another password"
+
+
 def test_nginx_unreadable_and_unsupported_files(folder):
     path = nginx_site(folder, ['location /a/ { auth_basic "a"; auth_basic_user_file users; }'])
     os.chmod(os.path.join(folder, "users"), 0o600)

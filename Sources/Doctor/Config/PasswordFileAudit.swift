@@ -48,8 +48,43 @@ struct PasswordFileAudit {
                 "\(unsupported.count) of \(file.users.count) users in \(path) have hashes \(server.rawValue) cannot verify: \(names). Their logins always fail.",
                 at: location, directive: directive))
         }
-        if let user = requestedUser { findings.append(userCheck(user, at: location) { file.hash(for: user).map { hash in password.map { hash.verify($0) } } }) }
+        if let user = requestedUser {
+            let outcome = file.hash(for: user).map { hash in password.map { hash.verify($0) } }
+            findings.append(userCheck(user, at: location) { outcome })
+            let refused = outcome == nil || outcome == .some(.some(false))
+            if refused, let other = Self.otherFile(holding: user, password: password, besides: path) {
+                findings.append(mismatch(user, server: path, other: other, at: location))
+            }
+        }
         return findings
+    }
+
+    /// Where people keep password files: beside the one named, and the usual places of nginx and Apache.
+    static func candidates(besides path: String) -> [String] {
+        let folder = (path as NSString).deletingLastPathComponent
+        let beside = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { name in
+            let lower = name.lowercased()
+            return lower.contains("htpasswd") || lower.hasSuffix(".passwd") || lower == "passwords" || lower == "users"
+        }.map { folder + "/" + $0 }
+        let usual = ["/etc/nginx/.htpasswd", "/etc/apache2/.htpasswd", "/etc/httpd/.htpasswd", "/var/www/.htpasswd", "/var/www/html/.htpasswd"]
+        return (beside + usual).filter { $0 != path }
+    }
+
+    /// Another htpasswd file that has the user (with this password, when one is given): the file that was edited,
+    /// while the server reads the one its configuration names.
+    static func otherFile(holding user: String, password: String?, besides path: String) -> String? {
+        candidates(besides: path).first { candidate in
+            guard let file = try? HtpasswdFile(path: candidate), let hash = file.hash(for: user) else { return false }
+            return password.map { hash.verify($0) } ?? true
+        }
+    }
+
+    private func mismatch(_ user: String, server path: String, other: String, at location: SourceLocation) -> Finding {
+        Finding(
+            id: "password-file-mismatch", severity: .cause, confidence: 97, title: "'\(user)' is in another password file than the one the server reads",
+            explanation: "The server reads \(path), where '\(user)' \(password == nil ? "is missing" : "does not log in"), but \(other) has the user\(password == nil ? "" : " with this password"): the user was probably added to the wrong file.",
+            fix: "Point the configuration at \(other), or add the user to \(path) (`htpasswd \(path) \(user)`), then reload the server.",
+            evidence: ["the configuration names \(path)", "'\(user)' found in \(other)"], location: location.description)
     }
 
     func digest(_ path: String, realm: String?, at location: SourceLocation, directive: String) -> [Finding] {
