@@ -143,7 +143,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "DoctorTests", dependencies: ["Doctor"], swiftSettings: swiftSettings),
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Tokens"], swiftSettings: swiftSettings),
         .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -56,6 +56,7 @@ public struct Diagnosis: Sendable {
         "the https form of an http URL", "a 403 or 500 that only a credential triggers (the password file)",
         "header names with underscores", "a redirect to a login page instead of 401", "schemes curl cannot answer",
         "where the key or token was put", "non-ASCII credentials with Basic", "colons and %XX in the user name or password",
-        "cookies held for another path or host", "a container registry's token flow",
+        "cookies held for another path or host", "a container registry's token flow", "ID or refresh tokens sent as access tokens",
+        "OAuth client authentication", "WordPress REST API refusals", "test keys against live hosts", "Kerberos and NTLM handshakes",
     ]
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Tokens
 
 @testable import Doctor
 
@@ -258,5 +259,62 @@ import Testing
         #expect(finding?.id == "registry-token-flow")
         #expect(finding?.correctedRequest?.contains("service=registry.test&scope=repository:library/app:pull") == true)
         #expect(finding?.explanation.contains("sent to the registry itself") == true)
+    }
+
+    func jwt(header: String, claims: String) -> String {
+        func part(_ text: String) -> String { DecodedJWT.base64URLEncode(Array(text.utf8)) }
+        return part(header) + "." + part(claims) + ".c2ln"
+    }
+
+    @Test func anIDTokenOrARefreshTokenWhereAnAccessTokenBelongs() {
+        let idToken = jwt(header: #"{"alg":"RS256","typ":"JWT"}"#, claims: #"{"aud":"my-client","nonce":"n","at_hash":"h","exp":9999999999}"#)
+        var request = ClientRequest(url: URL(string: "https://api.test/me")!)
+        request.bearer = idToken
+        let refused = exchange("request", "https://api.test/me", status: 401, request: [("Authorization", "Bearer " + idToken)], response: [("WWW-Authenticate", #"Bearer error="invalid_token""#)])
+        #expect(diagnose(request, chain: [refused]).findings.first?.id == "token-wrong-kind")
+        let access = jwt(header: #"{"alg":"RS256","typ":"at+jwt"}"#, claims: #"{"aud":"api","exp":9999999999}"#)
+        request.bearer = access
+        let accessRefused = exchange("request", "https://api.test/me", status: 401, request: [("Authorization", "Bearer " + access)], response: [("WWW-Authenticate", #"Bearer error="invalid_token""#)])
+        #expect(!diagnose(request, chain: [accessRefused]).findings.map(\.id).contains("token-wrong-kind"))
+    }
+
+    @Test func theTokenEndpointRefusesTheClient() {
+        var request = ClientRequest(url: URL(string: "https://idp.test/oauth/token")!)
+        request.method = "POST"
+        request.user = "client"
+        request.password = "secret"
+        var answer = exchange("request", "https://idp.test/oauth/token", status: 401, request: [("Authorization", "Basic Y2xpZW50OnNlY3JldA==")], response: [("WWW-Authenticate", #"Basic realm="idp""#)])
+        answer.bodyPrefix = Array(#"{"error":"invalid_client","error_description":"Client authentication failed"}"#.utf8)
+        let finding = diagnose(request, chain: [answer]).findings.first
+        #expect(finding?.id == "oauth-invalid-client" && finding?.explanation.contains("client_secret_basic") == true)
+    }
+
+    @Test func wordPressRefusesItsRESTAPI() {
+        let request = basicRequest("https://blog.test/wp-json/wp/v2/posts")
+        var answer = exchange("request", "https://blog.test/wp-json/wp/v2/posts", status: 401, request: [("Authorization", "Basic YWxpY2U6cHc=")], response: [("Content-Type", "application/json")])
+        answer.bodyPrefix = Array(#"{"code":"rest_not_logged_in","message":"You are not currently logged in.","data":{"status":401}}"#.utf8)
+        let finding = diagnose(request, chain: [answer]).findings.first
+        #expect(finding?.id == "cms-rest-auth" && finding?.explanation.contains("CGIPassAuth") == true)
+    }
+
+    @Test func aTestKeyAgainstTheLiveService() {
+        var request = ClientRequest(url: URL(string: "https://api.payments.example/v1/charges")!)
+        request.bearer = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"
+        let answer = exchange("request", "https://api.payments.example/v1/charges", status: 401, request: [("Authorization", "Bearer sk_test_4eC39HqLyjWDarjtT1zdp7dc")], response: [("WWW-Authenticate", #"Bearer realm="payments""#)])
+        let diagnosis = diagnose(request, chain: [answer])
+        #expect(diagnosis.findings.map(\.id).contains("wrong-environment-credential"))
+        #expect(!diagnosis.findings.flatMap(\.evidence).joined().contains("4eC39HqLyjWDarjtT1zdp7dc"), "the key is never shown")
+        var sandbox = request
+        sandbox.url = URL(string: "https://sandbox.payments.example/v1/charges")!
+        var sandboxAnswer = answer
+        sandboxAnswer.url = sandbox.url
+        #expect(!diagnose(sandbox, chain: [sandboxAnswer]).findings.map(\.id).contains("wrong-environment-credential"))
+    }
+
+    @Test func aKerberosHandshakeThatDidNotComplete() {
+        let request = ClientRequest(url: URL(string: "https://intranet.test/")!)
+        let answer = exchange("request", "https://intranet.test/", status: 401, request: [("Authorization", "Negotiate YIIBhgYGKwYBBQUCoIIBejCC")], response: [("WWW-Authenticate", "Negotiate")])
+        let finding = diagnose(request, chain: [answer]).findings.first { $0.id == "negotiate-failure" }
+        #expect(finding?.fix.contains("kinit") == true)
     }
 }

@@ -17,7 +17,8 @@ public enum DoctorRules {
         AuthorizationNotPassedToApp.self, CookieBlocked.self, InconsistentAcrossInstances.self, PasswordFileError.self,
         FirstChallenge.self, UnderscoreHeaderDropped.self, LoginRedirectForAPI.self, UnregisteredScheme.self,
         APIKeyMisplaced.self, BasicCharsetMismatch.self, UserinfoEncoding.self, CookieOutOfScope.self,
-        RegistryTokenFlow.self,
+        RegistryTokenFlow.self, TokenWrongKind.self, OAuthInvalidClient.self, CMSRestAuth.self, WrongEnvironmentCredential.self,
+        NegotiateFailure.self,
     ]
 }
 
