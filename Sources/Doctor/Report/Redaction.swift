@@ -27,11 +27,16 @@ public enum Redaction {
     /// A URL for display: a password in the userinfo and the values of query parameters named like credentials
     /// (`api_key`, `access_token`, `sig`…, by the rule of ``Exchange/Header/carriesCredential``) redacted.
     public static func url(_ url: URL) -> String {
-        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return url.absoluteString }
+        func secret(_ item: URLQueryItem) -> Bool {
+            item.value != nil && (Exchange.Header(item.name, "").carriesCredential || ["sig", "code"].contains(item.name.lowercased()))
+        }
+        // A URL without secrets is printed as it is, not re-serialized.
+        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false),
+            components.percentEncodedPassword != nil || (components.percentEncodedQueryItems ?? []).contains(where: secret)
+        else { return url.absoluteString }
         if components.percentEncodedPassword != nil { components.percentEncodedPassword = "REDACTED" }
         components.percentEncodedQueryItems = components.percentEncodedQueryItems?.map { item in
-            let secret = Exchange.Header(item.name, "").carriesCredential || ["sig", "code"].contains(item.name.lowercased())
-            return secret && item.value != nil ? URLQueryItem(name: item.name, value: "REDACTED") : item
+            secret(item) ? URLQueryItem(name: item.name, value: "REDACTED") : item
         }
         return components.string ?? url.absoluteString
     }
