@@ -40,6 +40,15 @@ import Testing
         #expect(ErrorLogLine.nginx("2026/11/24 05:23:08 [notice] 7#7: signal process started") == nil)
     }
 
+    /// Error logs carry the server's local time without a zone: 05:23 in Berlin in November (UTC+1) is 04:23 UTC.
+    @Test func errorLogTimesAreLocalTime() {
+        let berlin = TimeZone(identifier: "Europe/Berlin")!
+        let utc = MinuteClock.slashed("2026/11/24 05:23:08", zone: TimeZone(identifier: "UTC")!)!
+        #expect(MinuteClock.slashed("2026/11/24 05:23:08", zone: berlin) == utc - 60)
+        #expect(MinuteClock.apacheError("Tue Nov 24 05:23:08.123456 2026", zone: berlin) == utc - 60)
+        #expect(MinuteClock.slashed("2026/07/24 05:23:08", zone: berlin) == MinuteClock.slashed("2026/07/24 05:23:08", zone: TimeZone(identifier: "UTC")!)! - 120, "summer time")
+    }
+
     @Test func formatsAreDetected() {
         #expect(LogFormat.detect([#"{"status":401,"client":"::1"}"#]) == .json)
         #expect(LogFormat.detect(["2026/11/24 05:23:08 [error] 7#7: *3 user \"x\": password mismatch, client: 1.2.3.4"]) == .nginxError)

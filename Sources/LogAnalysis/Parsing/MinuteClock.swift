@@ -47,19 +47,19 @@ struct MinuteClock {
         }
     }
 
-    /// nginx error logs: `2026/11/24 05:23:08` (local time of the server, taken as UTC).
-    static func slashed(_ text: Substring) -> Int? {
+    /// nginx error logs: `2026/11/24 05:23:08`, in the server's local time (this machine's zone, `TZ`).
+    static func slashed(_ text: Substring, zone: TimeZone = .current) -> Int? {
         let bytes = Array(text.utf8.prefix(16))
         return bytes.withUnsafeBytes { text -> Int? in
             guard text.count == 16, let year = digits(text, 0, 4), let month = digits(text, 5, 2), let day = digits(text, 8, 2),
                 let hour = digits(text, 11, 2), let minute = digits(text, 14, 2)
             else { return nil }
-            return daysFromCivil(year: year, month: month, day: day) * 1440 + hour * 60 + minute
+            return fromLocal(daysFromCivil(year: year, month: month, day: day) * 1440 + hour * 60 + minute, zone: zone)
         }
     }
 
-    /// Apache error logs: `Tue Nov 24 05:23:08.123456 2026` (the server's local time, taken as UTC).
-    static func apacheError(_ text: Substring) -> Int? {
+    /// Apache error logs: `Tue Nov 24 05:23:08.123456 2026`, in the server's local time (this machine's zone, `TZ`).
+    static func apacheError(_ text: Substring, zone: TimeZone = .current) -> Int? {
         let parts = text.split(separator: " ")
         guard parts.count == 5, let day = Int(parts[2]), let year = Int(parts[4]) else { return nil }
         let month = Array(parts[1].utf8)
@@ -67,7 +67,15 @@ struct MinuteClock {
         guard month.count == 3, let number = Self.month(month[0], month[1], month[2]), clock.count >= 2,
             let hour = Int(clock[0]), let minute = Int(clock[1])
         else { return nil }
-        return daysFromCivil(year: year, month: number, day: day) * 1440 + hour * 60 + minute
+        return fromLocal(daysFromCivil(year: year, month: number, day: day) * 1440 + hour * 60 + minute, zone: zone)
+    }
+
+    /// A minute of local wall-clock time in `zone` as a minute since 1970 UTC. Error logs carry no zone; the server
+    /// wrote them in its local time, which is taken to be this machine's (run with `TZ=…` for logs from elsewhere).
+    static func fromLocal(_ minute: Int, zone: TimeZone) -> Int {
+        guard zone.secondsFromGMT() != 0 || zone.nextDaylightSavingTimeTransition != nil else { return minute }
+        let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(minute * 60))) / 60
+        return minute - offset
     }
 
     static func digits(_ text: UnsafeRawBufferPointer, _ start: Int, _ count: Int) -> Int? {
