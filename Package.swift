@@ -136,6 +136,8 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "Store", "HTTPAuth", "Tokens",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

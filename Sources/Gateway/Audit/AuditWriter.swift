@@ -6,9 +6,13 @@ import Synchronization
 
 /// Collects audit records without blocking a request and writes them in batches: to the store every 100 ms (one
 /// transaction per batch) and, when configured, as JSON lines to the access log. On shutdown it writes what is left,
-/// so no decision is lost.
+/// so no decision is lost. Records the store refuses (a PostgreSQL server restarting) are kept and written with the
+/// next batches, up to ``maximumUnsaved``; beyond that the oldest go, and the log says how many.
 public final class AuditWriter: Service, Sendable {
     private let pending = Mutex<[AuditRecord]>([])
+    /// Records the store refused, written again before the next batch.
+    private let unsaved = Mutex<[AuditRecord]>([])
+    static let maximumUnsaved = 100_000
     private let store: any GatewayStore
     private let accessLog: FileHandle?
     private let logger: Logger
@@ -46,15 +50,21 @@ public final class AuditWriter: Service, Sendable {
             defer { records.removeAll(keepingCapacity: true) }
             return records
         }
-        guard !batch.isEmpty else { return }
-        do {
-            try await store.append(batch)
-        } catch {
-            logger.error("audit: cannot write \(batch.count) records to the store: \(error)")
+        if let accessLog, !batch.isEmpty {
+            accessLog.write(Data(batch.map(Self.jsonLine).joined().utf8))
         }
-        if let accessLog {
-            let lines = batch.map(Self.jsonLine).joined()
-            accessLog.write(Data(lines.utf8))
+        let toStore = unsaved.withLock { records in
+            defer { records.removeAll() }
+            return records
+        } + batch
+        guard !toStore.isEmpty else { return }
+        do {
+            try await store.append(toStore)
+        } catch {
+            let kept = toStore.suffix(Self.maximumUnsaved)
+            unsaved.withLock { $0 = Array(kept) + $0 }
+            let dropped = toStore.count - kept.count
+            logger.error("audit: the store refused \(toStore.count) records (\(error)); kept to write again\(dropped > 0 ? ", \(dropped) oldest dropped" : "")")
         }
     }
 
