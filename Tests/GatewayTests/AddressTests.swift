@@ -21,6 +21,17 @@ import Testing
         #expect(CIDR(text) == nil, "\(text)")
     }
 
+    @Test(arguments: ["1..2.3", "1.2.3.", ".1.2.3", "1.2.3.4a", "1.2.3.-4", "0001.2.3.4", "1.2.3.256", "１.2.3.4"])
+    func rejectsMalformedIPv4(text: String) {
+        #expect(IPAddress(text) == nil, "\(text)")
+    }
+
+    @Test func ipv4RoundTrips() throws {
+        #expect(try #require(IPAddress("192.0.2.7")).description == "192.0.2.7")
+        #expect(try #require(IPAddress("0.0.0.0")).description == "0.0.0.0")
+        #expect(try #require(IPAddress("255.255.255.255")).bytes.suffix(4) == [255, 255, 255, 255])
+    }
+
     @Test func forwardedForIsBelievedOnlyFromTrustedProxies() throws {
         let trusted = [try #require(CIDR("127.0.0.1/32")), try #require(CIDR("10.0.0.0/8"))]
         var headers = HTTPFieldsFixture.forwarded("198.51.100.1, 203.0.113.5, 10.0.0.2")

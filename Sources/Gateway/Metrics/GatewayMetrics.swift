@@ -1,10 +1,20 @@
 import Prometheus
+import Synchronization
 
 /// Prometheus metrics of the gateway: `gatehouse_decisions_total` by outcome, reason, scheme and route, and the
 /// `gatehouse_request_duration_seconds` histogram, rendered in the text format at the configured path.
 public struct GatewayMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let duration: DurationHistogram
+    /// The counter of each label set, so a request looks one up by a single hash instead of building its labels.
+    private let counters = Counters()
+
+    private final class Counters: Sendable {
+        struct Key: Hashable {
+            let outcome: String, reason: String, scheme: String, route: String
+        }
+        let byKey = Mutex<[Key: Counter]>([:])
+    }
 
     public init() {
         duration = registry.makeDurationHistogram(
@@ -16,11 +26,16 @@ public struct GatewayMetrics: Sendable {
     }
 
     func record(_ decision: Decision, elapsed: Duration) {
-        let labels = [
-            ("outcome", decision.outcome.rawValue), ("reason", decision.reason ?? ""),
-            ("scheme", decision.scheme?.rawValue ?? ""), ("route", decision.route?.path ?? ""),
-        ]
-        registry.makeCounter(name: "gatehouse_decisions_total", labels: labels, help: "Decisions of the gateway").increment()
+        let key = Counters.Key(
+            outcome: decision.outcome.rawValue, reason: decision.reason ?? "", scheme: decision.scheme?.rawValue ?? "", route: decision.route?.path ?? "")
+        let counter = counters.byKey.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let labels = [("outcome", key.outcome), ("reason", key.reason), ("scheme", key.scheme), ("route", key.route)]
+            let counter = registry.makeCounter(name: "gatehouse_decisions_total", labels: labels, help: "Decisions of the gateway")
+            counters[key] = counter
+            return counter
+        }
+        counter.increment()
         duration.recordNanoseconds(Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
     }
 
