@@ -15,10 +15,10 @@ public struct Diagnosis: Sendable {
     public init(evidence: Evidence, rules: [any DoctorRule.Type] = DoctorRules.all) {
         self.evidence = evidence
         target = evidence.request.url
+        findings = rules.compactMap { $0.evaluate(evidence) }.ranked()
         outcome = Self.outcome(evidence.final)
         // A 200 reached through a redirect to a login page is the login form, not the resource.
-        if outcome == "authorized", LoginRedirectForAPI.loginRedirect(in: evidence) != nil { outcome = "login-page" }
-        findings = rules.compactMap { $0.evaluate(evidence) }.ranked()
+        if outcome == "authorized", findings.contains(where: { $0.id == "login-redirect-for-api" }) { outcome = "login-page" }
     }
 
     /// Whether a cause was found, or the request failed without one: exit status 1.

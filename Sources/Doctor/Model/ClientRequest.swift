@@ -46,20 +46,20 @@ public struct ClientRequest: Sendable, Hashable {
     /// Whether the user gave any credential at all.
     public var hasCredentials: Bool {
         user != nil || bearer != nil || cookie != nil || !(cookieJar?.cookies.isEmpty ?? true) || headers.contains(where: \.carriesCredential)
-            || !Self.credentialQueryNames(url).isEmpty
+            || !Self.credentialQueryItems(url).isEmpty
     }
 
     /// The query parameters of `url` named like credentials (`api_key`, `access_token`…), by the rule of
     /// ``Exchange/Header/carriesCredential``.
-    public static func credentialQueryNames(_ url: URL) -> [String] {
+    public static func credentialQueryItems(_ url: URL) -> [URLQueryItem] {
         (URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? [])
-            .filter { $0.value != nil && Exchange.Header($0.name, "").carriesCredential }.map(\.name)
+            .filter { $0.value != nil && Exchange.Header.namesCredential($0.name) }
     }
 
     /// `url` without its credential query parameters, for the probe without credentials.
     public static func withoutCredentialQuery(_ url: URL) -> URL {
-        guard !credentialQueryNames(url).isEmpty, var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return url }
-        components.percentEncodedQueryItems = components.percentEncodedQueryItems?.filter { !Exchange.Header($0.name, "").carriesCredential }
+        guard !credentialQueryItems(url).isEmpty, var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return url }
+        components.percentEncodedQueryItems = components.percentEncodedQueryItems?.filter { !Exchange.Header.namesCredential($0.name) }
         if components.percentEncodedQueryItems?.isEmpty == true { components.percentEncodedQueryItems = nil }
         return components.url ?? url
     }

@@ -31,7 +31,11 @@ public struct Exchange: Sendable, Hashable {
         /// Whether the field carries a secret by its name: `Authorization`, cookies, and the custom names APIs use
         /// for keys and tokens (`X-API-Key`, `X-Auth-Token`, `api_key`, `X-Session-Secret`…). Challenges
         /// (`WWW-Authenticate`) and `Sec-WebSocket-Key` are not secrets.
-        public var carriesCredential: Bool {
+        public var carriesCredential: Bool { Self.namesCredential(name) }
+
+        /// The rule of ``carriesCredential`` for any name, a header's or a query parameter's (`api_key`,
+        /// `access_token`).
+        public static func namesCredential(_ name: String) -> Bool {
             let name = name.lowercased().replacingOccurrences(of: "_", with: "-")
             if name.hasSuffix("authenticate") || name == "authentication-info" || name.hasPrefix("sec-") { return false }
             return name == "cookie" || name == "set-cookie"

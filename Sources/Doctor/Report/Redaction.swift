@@ -28,7 +28,7 @@ public enum Redaction {
     /// (`api_key`, `access_token`, `sig`…, by the rule of ``Exchange/Header/carriesCredential``) redacted.
     public static func url(_ url: URL) -> String {
         func secret(_ item: URLQueryItem) -> Bool {
-            item.value != nil && (Exchange.Header(item.name, "").carriesCredential || ["sig", "code"].contains(item.name.lowercased()))
+            item.value != nil && (Exchange.Header.namesCredential(item.name) || ["sig", "code"].contains(item.name.lowercased()))
         }
         // A URL without secrets is printed as it is, not re-serialized.
         guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false),

@@ -8,7 +8,7 @@ enum APIKeyMisplaced: DoctorRule {
     static func evaluate(_ evidence: Evidence) -> Finding? {
         guard evidence.isUnauthorized else { return nil }
         let request = evidence.request
-        let inQuery = ClientRequest.credentialQueryNames(request.url)
+        let inQuery = ClientRequest.credentialQueryItems(request.url).map(\.name)
         // Underscored names are `underscore-header-dropped`'s.
         let inHeaders = request.headers.filter {
             $0.carriesCredential && !$0.name.contains("_") && !["authorization", "cookie"].contains($0.name.lowercased())

@@ -23,7 +23,7 @@ enum LoginRedirectForAPI: DoctorRule {
 
     /// The first redirect of the chain to a login page, unless the request came from a browser page (`--origin`) or
     /// asked for HTML, for which a login page is the right answer.
-    static func loginRedirect(in evidence: Evidence) -> (hop: Exchange, location: URL)? {
+    private static func loginRedirect(in evidence: Evidence) -> (hop: Exchange, location: URL)? {
         guard evidence.request.origin == nil else { return nil }
         let accept = evidence.request.headers.first { $0.name.caseInsensitiveCompare("Accept") == .orderedSame }?.value.lowercased() ?? ""
         guard !accept.contains("text/html") else { return nil }

@@ -9,8 +9,7 @@ enum WrongEnvironmentCredential: DoctorRule {
         guard evidence.isUnauthorized, let host = evidence.final?.url.host?.lowercased() else { return nil }
         // Keys and tokens only: a user name or a base64 Basic credential says nothing about an environment.
         let headers = evidence.request.headers.filter { $0.carriesCredential && !["authorization", "cookie"].contains($0.name.lowercased()) }.map(\.value)
-        let query = (URLComponents(url: evidence.request.url, resolvingAgainstBaseURL: false)?.queryItems ?? [])
-            .filter { Exchange.Header($0.name, "").carriesCredential }.compactMap(\.value)
+        let query = ClientRequest.credentialQueryItems(evidence.request.url).compactMap(\.value)
         let bearer = BearerCredential.token(evidence).map { [$0] } ?? []
         let words = (headers + query + bearer).map { $0.lowercased() }
         let testKey = words.contains { ["sk_test_", "pk_test_", "rk_test_", "test_", "sandbox_"].contains(where: $0.hasPrefix) || $0.contains("_test_") }
