@@ -33,14 +33,8 @@ struct PasswordFileAudit {
     let password: String?
 
     func basic(_ path: String, at location: SourceLocation, directive: String) -> [Finding] {
-        var findings = accessProblem(path, at: location, directive: directive).map { [$0] } ?? []
-        guard FileManager.default.fileExists(atPath: path) else { return findings }
-        let file: HtpasswdFile
-        do {
-            file = try HtpasswdFile(path: path)
-        } catch {
-            return findings + [fileError("\(path) is not an htpasswd file: \(error)", at: location, directive: directive)]
-        }
+        var (findings, opened) = open(path, kind: "htpasswd", at: location, directive: directive, parse: HtpasswdFile.init(path:))
+        guard let file = opened else { return findings }
         let unsupported = file.entries.filter { !server.accepts($0.hash.format, hash: $0.hash.stored) }
         if !unsupported.isEmpty {
             let names = unsupported.prefix(5).map { "\($0.user) (\($0.hash.format.name))" }.joined(separator: ", ")
@@ -88,14 +82,8 @@ struct PasswordFileAudit {
     }
 
     func digest(_ path: String, realm: String?, at location: SourceLocation, directive: String) -> [Finding] {
-        var findings = accessProblem(path, at: location, directive: directive).map { [$0] } ?? []
-        guard FileManager.default.fileExists(atPath: path) else { return findings }
-        let file: HtdigestFile
-        do {
-            file = try HtdigestFile(path: path)
-        } catch {
-            return findings + [fileError("\(path) is not an htdigest file: \(error)", at: location, directive: directive)]
-        }
+        var (findings, opened) = open(path, kind: "htdigest", at: location, directive: directive, parse: HtdigestFile.init(path:))
+        guard let file = opened else { return findings }
         if let realm, !file.entries.isEmpty, !file.entries.contains(where: { $0.realm == realm }) {
             let realms = Set(file.entries.map(\.realm)).sorted().joined(separator: ", ")
             findings.append(Finding(
@@ -111,6 +99,20 @@ struct PasswordFileAudit {
             })
         }
         return findings
+    }
+
+    /// The access problems of a password file and, when it exists and parses, the file; a file that does not parse
+    /// is a finding too.
+    private func open<File>(
+        _ path: String, kind: String, at location: SourceLocation, directive: String, parse: (String) throws -> File
+    ) -> (findings: [Finding], file: File?) {
+        let findings = accessProblem(path, at: location, directive: directive).map { [$0] } ?? []
+        guard FileManager.default.fileExists(atPath: path) else { return (findings, nil) }
+        do {
+            return (findings, try parse(path))
+        } catch {
+            return (findings + [fileError("\(path) is not an \(kind) file: \(error)", at: location, directive: directive)], nil)
+        }
     }
 
     /// `check` gives nil for an unknown user, or whether the password matched (nil inside when none was given).
