@@ -16,7 +16,8 @@ enum RouteLoader {
         var digestUsers: String?
         var groups: String?
         var tokens: GatewayConfig.Tokens?
-        var port = 8080
+        /// The port the config listens on, to recognise a `jwks_url` naming the gateway itself.
+        var port: Int
     }
 
     static func routes(_ list: ConfigNode, base: String, inherited: Inherited) throws -> [GatewayConfig.Route] {
