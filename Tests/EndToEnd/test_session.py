@@ -55,14 +55,27 @@ def shot(driver, name):
     driver.save_screenshot(os.path.join(ARTIFACTS, f"{name}.png"))
 
 
-def submit(driver):
-    """Clicks the form's button and waits for the next page to load."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+def click_and_wait(driver, button):
+    """Clicks a button that submits a form and waits until the next page has loaded.
+
+    The old page is marked in its window object: the wait ends when a document without the mark is
+    complete. (Selenium's `staleness_of` asks chromedriver about the old node, which sometimes fails with
+    "Node with given id does not belong to the document" while the page changes.)"""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
-    page = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    driver.execute_script("window.gatehouseOldPage = true")
+    button.click()
+
+    def next_page_loaded(driver):
+        return driver.execute_script(
+            "return window.gatehouseOldPage === undefined && document.readyState === 'complete'")
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(next_page_loaded)
+
+
+def submit(driver):
+    """Clicks the form's submit button and waits for the next page to load."""
+    from selenium.webdriver.common.by import By
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "button[type=submit]"))
 
 
 def log_in(driver, base, user="alice", password="alice-pw", page="/app/report?q=1"):
@@ -113,10 +126,10 @@ def test_a_forged_form_without_the_csrf_token_is_refused(gateway, browser):
             pass
 
     for attacker in serve(Attacker):
-        from selenium.common.exceptions import StaleElementReferenceException
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
         browser.get(attacker + "/")   # its script posts the forged form to the gateway
-        WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(lambda driver: "did not come from this site" in text(driver))
+        WebDriverWait(browser, 10, ignored_exceptions=(WebDriverException,)).until(lambda driver: "did not come from this site" in text(driver))
         assert browser.get_cookie("gatehouse-session") is None, "no session was started"
         shot(browser, "session-forged-login")
     explained = requests.post(gateway.url + "/auth/login", data={"user": "alice", "password": "alice-pw"})
@@ -264,11 +277,7 @@ def test_dashboard_shows_live_figures_and_unbans(files, upstream, browser):
         submit(browser)
         assert "reason:  no-credentials" in browser.find_element(By.ID, "explained").text
         browser.get(gateway.url + "/gatehouse/")
-        from selenium.webdriver.support import expected_conditions
-        from selenium.webdriver.support.ui import WebDriverWait
-        page = browser.find_element(By.TAG_NAME, "html")
-        browser.find_element(By.CSS_SELECTOR, '#bans button[aria-label="Unban ip:127.0.0.7"]').click()
-        WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+        click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, '#bans button[aria-label="Unban ip:127.0.0.7"]'))
         assert "ip:127.0.0.7" not in text(browser)
         shot(browser, "dashboard-unbanned")
         unbanned = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--interface", "127.0.0.7", gateway.url + "/basic/"], capture_output=True, text=True)
