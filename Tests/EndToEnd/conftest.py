@@ -133,6 +133,17 @@ class Gateway:
         raise AssertionError(f"no audit record for {request_id}: {result.stderr}")
 
 
+def until(check, seconds=10):
+    """Asks `check` every tenth of a second until it holds (True) or `seconds` have passed (False): for effects a
+    gateway makes in the background, such as reading the shared bans, whose timing a loaded machine stretches."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def htpasswd(path, flags, user, password):
     subprocess.run(["htpasswd", "-b", *flags, path, user, password], check=True, capture_output=True)
 

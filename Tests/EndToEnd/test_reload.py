@@ -4,16 +4,7 @@ import os, shutil, signal, subprocess, tempfile, time
 
 import requests
 
-from conftest import Gateway, htpasswd
-
-
-def until(check, seconds=5):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return False
+from conftest import Gateway, htpasswd, until
 
 
 def test_user_file_and_config_reload(files, upstream):
