@@ -110,6 +110,40 @@ import Tokens
         #expect(unproved.findings.first?.id == "credentials-rejected", "another realm proves nothing about this one")
     }
 
+    @Test func aPathThatCannotExistRefusedWithAValidCredentialIsAMaskedError() {
+        var request = ClientRequest(url: URL(string: "http://h.test/api/orders/999")!)
+        request.bearer = "opaque-token-value"
+        let bearer = ("Authorization", "Bearer opaque-token-value")
+        let challenge = ("WWW-Authenticate", #"Bearer realm="api""#)
+        let refused = exchange("request", "http://h.test/api/orders/999", status: 401, request: [bearer], response: [challenge])
+        let parentAccepts = exchange("parent", "http://h.test/api/orders/", status: 200, request: [bearer])
+        let parentAsks = exchange("parent-without-credentials", "http://h.test/api/orders/", status: 401, response: [challenge])
+        let absentRefused = exchange("absent-path", "http://h.test/api/orders/gatehouse-doctor-absent-7", status: 401, request: [bearer], response: [challenge])
+        let masked = diagnose(request, chain: [refused], probes: [parentAccepts, parentAsks, absentRefused])
+        #expect(masked.findings.first?.id == "error-masked-as-401")
+        #expect(masked.findings.first { $0.id == "forbidden-sent-as-401" }?.confidence == 50, "authorization is the lesser explanation")
+
+        let absentMissing = exchange("absent-path", "http://h.test/api/orders/gatehouse-doctor-absent-7", status: 404, request: [bearer])
+        let healthy = diagnose(request, chain: [refused], probes: [parentAccepts, parentAsks, absentMissing])
+        #expect(healthy.findings.first?.id == "forbidden-sent-as-401", "a 404 where nothing exists: the 401 here is the server's decision")
+        #expect(!healthy.findings.map(\.id).contains("error-masked-as-401"))
+    }
+
+    @Test func a401WhoseBodyIsAnErrorPageForAnotherStatusIsAMaskedError() {
+        var request = ClientRequest(url: URL(string: "http://h.test/api/orders")!)
+        request.bearer = "opaque-token-value"
+        var refused = exchange("request", "http://h.test/api/orders", status: 401, request: [("Authorization", "Bearer opaque-token-value")],
+                               response: [("WWW-Authenticate", #"Bearer realm="api""#)])
+        for body in [#"{"timestamp":"2026-11-24T10:00:00Z","status":500,"error":"Internal Server Error","path":"/api/orders"}"#,
+                     #"{"status":401,"error":"Unauthorized","path":"/error"}"#,
+                     "UT015012: Failed to generate error page /error for original exception"] {
+            refused.bodyPrefix = Array(body.utf8)
+            #expect(diagnose(request, chain: [refused]).findings.first?.id == "error-masked-as-401", "\(body)")
+        }
+        refused.bodyPrefix = Array(#"{"status":401,"error":"Unauthorized","path":"/api/orders"}"#.utf8)
+        #expect(!diagnose(request, chain: [refused]).findings.map(\.id).contains("error-masked-as-401"), "an ordinary 401 document")
+    }
+
     @Test func invalidTokenIsNotAnAuthorizationFailure() {
         var request = ClientRequest(url: URL(string: "http://h.test/billing/")!)
         request.bearer = "opaque-token-value"

@@ -1,6 +1,7 @@
 """`gatehouse doctor` against a small Python application that issues and checks JWTs with PyJWT, as many APIs do:
 `POST /token` (the password grant) issues HS256 access tokens; `/api/` accepts audience `py-api`, `/billing/`
-audience `billing`; refusals carry RFC 6750 Bearer challenges with PyJWT's own error text."""
+audience `billing`; refusals carry RFC 6750 Bearer challenges with PyJWT's own error text. Like a Spring Boot API
+whose `/error` page is not permitted, it answers a path it does not have (after a valid token) with a bare 401."""
 import json, time
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
@@ -51,6 +52,9 @@ class App(BaseHTTPRequestHandler):
             description = str(error).replace('"', "'")
             return self.reply(401, {"error": "invalid_token", "error_description": description},
                               f'Bearer realm="py-app", error="invalid_token", error_description="{description}"')
+        if self.path not in ("/api/", "/billing/", "/api/orders/", "/api/orders/1"):
+            # The 404 is forwarded to an error page the security chain does not permit: the client sees 401.
+            return self.reply(401, {}, 'Bearer realm="py-app"')
         self.reply(200, {"hello": claims["sub"]})
 
     def log_message(self, *args):
@@ -101,3 +105,11 @@ def test_a_post_that_succeeds_is_sent_once(app):
     report = doctor("-d", "username=alice&password=alice-pw", app + "/token")
     assert report["outcome"] == "authorized"
     assert App.issued == before + 1, "the doctor does not repeat a request that has effects once it succeeded"
+
+
+def test_an_api_that_answers_its_errors_with_401(app):
+    report = doctor("--oauth2-bearer", token(app), app + "/api/orders/999")
+    assert first_cause(report) == "error-masked-as-401"
+    absent = [probe for probe in report["exchanges"] if probe["purpose"] == "absent-path"]
+    assert absent and absent[0]["status"] == 401, "a path that cannot exist was tried with the valid token"
+    assert doctor("--oauth2-bearer", token(app), app + "/api/orders/1")["outcome"] == "authorized"

@@ -11,6 +11,8 @@ import HTTPAuth
 /// - `resend-after-redirect`: the credential sent straight to a redirect target on the same host;
 /// - `parent`, `parent-without-credentials`: the credential at the nearest protected parent path in the same realm;
 ///   accepted there, it is valid, and the 401 here is an authorization failure;
+/// - `absent-path`: once a parent accepted the credential, the same credential (GET) at a path under that parent that
+///   cannot exist: a healthy server answers 404, a framework that turns its errors into 401 answers 401;
 /// - `https`: the `https` form of an `http` URL on the default port;
 /// - `preflight`: the browser's CORS preflight, with `--origin`;
 /// - `repeat` (twice, whatever the outcome): alternating outcomes of several instances behind one name.
@@ -42,6 +44,7 @@ public struct ProbePlan: Sendable {
             await run.digestInsteadOfBasic(after: final)
             await run.resendAfterRedirect()
             await run.parentInSameRealm(after: final)
+            await run.absentPathUnderAcceptingParent()
             await run.https()
         } else if let final = run.chain.last, [403, 500].contains(final.status ?? 0), request.hasCredentials {
             // A 403 or 500 once a credential arrives: is the resource protected at all? (`password-file-error`)
@@ -152,6 +155,30 @@ struct ProbeRun {
             }
             guard let status = accepted?.status, status != 401, status != 407, status < 500 else { return }
             guard let bare = await send(purpose: "parent-without-credentials", url: parent, credentials: false, method: "GET"), bare.status != 401 else { return }
+        }
+    }
+
+    /// After a parent accepted the credential, the credential at a path under that parent which no server has
+    /// (`gatehouse-doctor-absent-` and random digits): 404 is the healthy answer; 401 shows a server that answers
+    /// its errors with 401 (`error-masked-as-401`). The credential is known to be valid there, so this never adds a
+    /// failed login.
+    mutating func absentPathUnderAcceptingParent() async {
+        guard let accepted = probes.last(where: { $0.purpose == "parent" }), let status = accepted.status, status < 400,
+            probes.contains(where: { $0.purpose == "parent-without-credentials" && $0.url == accepted.url && $0.status == 401 }),
+            let absent = URL(string: "gatehouse-doctor-absent-\(UInt32.random(in: .min ... .max))", relativeTo: accepted.url)?.absoluteURL
+        else { return }
+        guard request.digest else {
+            await send(purpose: "absent-path", url: absent, credentials: true, method: "GET")
+            return
+        }
+        // Digest answers a challenge of that path (a nonce answered once already would be refused as a replay).
+        guard let asked = await exchange(purpose: "absent-path", url: absent, method: "GET", body: nil, credentials: false) else { return }
+        if asked.status == 401, let challenge = digestChallenge(of: asked),
+            let answered = await digest(url: absent, challenge: challenge, purpose: "absent-path", method: "GET")
+        {
+            probes.append(answered)
+        } else {
+            probes.append(asked)
         }
     }
 

@@ -18,7 +18,8 @@ enum ForbiddenSentAs401: DoctorRule {
         var facts: [String] = []
         var confidence = 0
         if let proof = evidence.credentialAcceptedInSameRealm {
-            confidence = 90
+            // A path that cannot exist refused as well: the server answers its errors with 401 (`error-masked-as-401`).
+            confidence = evidence.absentPathRefused == nil ? 90 : 50
             facts = [
                 "the same credential at \(proof.accepted.url.absoluteString) → \(proof.accepted.status ?? 0)",
                 "without it there → 401 (\(proof.refusedWithout.responseValues("WWW-Authenticate").joined(separator: ", ")))",
