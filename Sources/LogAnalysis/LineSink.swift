@@ -1,7 +1,8 @@
 import Foundation
 
 /// Reads lines of one format into a ``LogSummary``. One sink per file range; ranges read on different cores are
-/// merged afterwards. Only 401, 403 and 407 lines (and error-log failures) turn fields into strings.
+/// merged afterwards. Only 401, 403 and 407 lines, error-log failures and accepted logins (a user on a 2xx or 3xx)
+/// turn fields into strings.
 struct LineSink {
     let format: LogFormat
     let path: String
@@ -29,6 +30,8 @@ struct LineSink {
                 refusal(
                     status: parsed.status, minute: parsed.minute, client: line.text(parsed.client), user: parsed.user.map { line.text($0) },
                     path: parsed.path(in: line).map { line.text($0) }, userAgent: parsed.userAgent(in: line).map { line.text($0) }, reason: nil)
+            } else if isLogin(parsed.status), let user = parsed.user {
+                summary.addSuccess(user: line.text(user), client: line.text(parsed.client), minute: parsed.minute)
             }
         case .custom:
             guard let fields = custom?.parse(line, clock: &clock) else { return unreadable(line, offset) }
@@ -37,12 +40,16 @@ struct LineSink {
                 refusal(
                     status: fields.status, minute: fields.minute, client: fields.client.isEmpty ? "-" : line.text(fields.client),
                     user: fields.user.map { line.text($0) }, path: fields.pathText, userAgent: fields.userAgent.map { line.text($0) }, reason: nil)
+            } else if isLogin(fields.status), let user = fields.user {
+                summary.addSuccess(user: line.text(user), client: fields.client.isEmpty ? "-" : line.text(fields.client), minute: fields.minute)
             }
         case .json:
             guard let parsed = JSONLogLine.parse(line) else { return unreadable(line, offset) }
             count(status: parsed.status, minute: parsed.minute)
             if isRefusal(parsed.status) {
                 refusal(status: parsed.status, minute: parsed.minute, client: parsed.client ?? "-", user: parsed.user, path: parsed.path, userAgent: parsed.userAgent, reason: parsed.reason)
+            } else if isLogin(parsed.status), let user = parsed.user {
+                summary.addSuccess(user: user, client: parsed.client ?? "-", minute: parsed.minute)
             }
         case .apacheError, .nginxError:
             let text = String(decoding: line, as: UTF8.self)
@@ -63,6 +70,8 @@ struct LineSink {
     }
 
     @inline(__always) private func isRefusal(_ status: Int) -> Bool { status == 401 || status == 403 || status == 407 }
+    /// A request that named a user and was answered 2xx or 3xx: the credential was accepted.
+    @inline(__always) private func isLogin(_ status: Int) -> Bool { status >= 200 && status < 400 }
 
     private mutating func count(status: Int, minute: Int?) {
         summary.requests += 1

@@ -2,7 +2,7 @@ import Foundation
 
 /// What `gatehouse logs` reports, worked out from a ``LogSummary``: counts and shares of 401, 403 and 407, the
 /// timeline in at most ``maximumPoints`` buckets, the onset, the top refused clients, users, paths and agents, the
-/// reasons error logs give, and the attacks. Renderers (terminal, JSON, HTML) only lay it out.
+/// reasons error logs give, the attacks, and clients with stale saved credentials. Renderers (terminal, JSON, HTML) only lay it out.
 public struct LogReport: Sendable {
     public struct Point: Sendable, Hashable {
         /// The bucket's first minute since 1970 (UTC).
@@ -15,6 +15,7 @@ public struct LogReport: Sendable {
     public var points: [Point]
     public var onset: Onset?
     public var attacks: [Attack]
+    public var staleCredentials: [StaleCredential]
     static let maximumPoints = 120
     public static let topLimit = 10
 
@@ -22,6 +23,7 @@ public struct LogReport: Sendable {
         self.summary = summary
         onset = Onset.find(in: summary.timeline)
         attacks = Attack.find(in: summary.failuresByClient)
+        staleCredentials = StaleCredential.find(in: summary.failuresByClient, successes: summary.successesByUser, attacks: attacks)
         guard let first = summary.firstMinute, let last = summary.lastMinute else {
             bucketMinutes = 1
             points = []

@@ -98,6 +98,29 @@ import Testing
         #expect(found == ["fast": "brute-force", "wide": "credential-stuffing"])
     }
 
+    /// A laptop whose git credential helper keeps the old password (CAUSES.md D2): it failed as alice every two
+    /// minutes for half an hour, after logging in from the same address earlier, while alice logs in from her new
+    /// machine. A person mistyping three times, a fast guesser and a removed service account are told apart.
+    @Test func staleSavedCredentialsAreToldFromTyposAndAttacks() async throws {
+        func line(_ client: String, _ user: String, minute: Int, status: Int) -> String {
+            "\(client) - \(user) [24/Nov/2026:\(String(format: "%02d:%02d", 5 + minute / 60, minute % 60)):00 +0000] \"GET /repo.git/info/refs HTTP/1.1\" \(status) 12 \"-\" \"git/2.47\"\n"
+        }
+        var text = line("10.9.9.9", "alice", minute: 0, status: 200)
+        for minute in stride(from: 10, to: 40, by: 2) { text += line("10.9.9.9", "alice", minute: minute, status: 401) }
+        for minute in [12, 25, 38] { text += line("10.1.1.1", "alice", minute: minute, status: 200) }
+        for minute in [20, 21, 22] { text += line("10.2.2.2", "bob", minute: minute, status: 401) }
+        text += line("10.2.2.2", "bob", minute: 23, status: 200)
+        for index in 0..<40 { text += line("10.6.6.6", "carol", minute: 30 + index / 20, status: 401) }
+        for minute in stride(from: 0, to: 60, by: 5) { text += line("10.5.5.5", "svc-deploy", minute: minute, status: 401) }
+        let report = LogReport(await LogAnalyzer(cores: 1).analyze(paths: [try file(text)]))
+        let found = Dictionary(uniqueKeysWithValues: report.staleCredentials.map { ("\($0.client) \($0.user)", $0) })
+        #expect(Set(found.keys) == ["10.9.9.9 alice", "10.5.5.5 svc-deploy"])
+        #expect(found["10.9.9.9 alice"]?.failures.count == 15 && found["10.9.9.9 alice"]?.workingClients == ["10.1.1.1"])
+        #expect(found["10.9.9.9 alice"]?.workedHereUntil != nil && found["10.9.9.9 alice"]?.proof.contains("the password changed since") == true)
+        #expect(found["10.5.5.5 svc-deploy"]?.proof.contains("removed or renamed") == true)
+        #expect(report.attacks.map(\.client) == ["10.6.6.6"], "the fast guesser is an attack, not a stale password")
+    }
+
     @Test func topCounterStaysBoundedAndKeepsHeavyHitters() {
         var counter = TopCounter(capacity: 100)
         for index in 0..<10_000 { counter.add("rare-\(index)") }

@@ -20,7 +20,7 @@ public struct ConfigDiagnosis: Sendable {
 
     public static func run(path: String, user: String?, password: String?) throws -> ConfigDiagnosis {
         var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let targets = isDirectory.boolValue ? mainFiles(in: path) : [path]
         guard let first = targets.first, let server = kind(of: first) else {
             throw ConfigReadError(location: SourceLocation(file: path, line: 0), message: "no nginx.conf, apache2.conf, httpd.conf or .htaccess here")

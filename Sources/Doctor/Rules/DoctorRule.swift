@@ -3,7 +3,7 @@ import HTTPAuth
 import Tokens
 
 /// A rule: a pure function from evidence to at most one finding, named after its cause id in `CAUSES.md`.
-public protocol DoctorRule {
+public protocol DoctorRule: Sendable {
     static func evaluate(_ evidence: Evidence) -> Finding?
 }
 

@@ -10,8 +10,9 @@ struct Logs: AsyncParsableCommand {
             Reads Apache and nginx access logs (common, combined), JSON-lines logs (the gateway's own included), Apache \
             and nginx error logs, plain or gzip, several files merged. Streams them in parallel with bounded memory. \
             Reports counts and shares, a timeline and the onset of a rise, first-challenge 401s apart from refused \
-            credentials, the top clients, users, paths and user agents, the reasons error logs give, and brute force \
-            or credential stuffing. A line that cannot be read is reported with its byte offset; the rest is analysed.
+            credentials, the top clients, users, paths and user agents, the reasons error logs give, brute force \
+            or credential stuffing, and clients that keep sending a saved password that no longer works \
+            (stale-client-credentials). A line that cannot be read is reported with its byte offset; the rest is analysed.
             """)
 
     @Argument(help: "Log files (plain or .gz).")

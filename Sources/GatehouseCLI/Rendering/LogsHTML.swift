@@ -41,6 +41,14 @@ enum LogsHTML {
             }
             body += "</table>\n"
         }
+        if !report.staleCredentials.isEmpty {
+            body += "<h2>Stale client credentials</h2>\n<p>Clients that keep sending a saved password that no longer works (stale-client-credentials).</p>\n"
+            body += "<table><tr><th>client</th><th>refused</th><th>user</th><th>over</th><th>why stale</th></tr>\n"
+            for stale in report.staleCredentials.prefix(20) {
+                body += "<tr><td>\(HTMLText.escape(stale.client))</td><td>\(LogsReport.grouped(stale.failures.count))</td><td>\(HTMLText.escape(stale.user))</td><td>\(stale.failures.minutes) min</td><td>\(HTMLText.escape(stale.proof))</td></tr>\n"
+            }
+            body += "</table>\n"
+        }
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>gatehouse logs</title>

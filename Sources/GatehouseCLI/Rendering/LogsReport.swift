@@ -56,6 +56,13 @@ enum LogsReport {
                 lines.append("  " + Terminal.red(attack.id) + ": \(Terminal.printable(attack.client)), \(grouped(attack.failures)) failed logins against \(attack.distinctUsers) user(s): \(users)")
             }
         }
+        if !report.staleCredentials.isEmpty {
+            lines.append("")
+            lines.append(Terminal.bold("stale-client-credentials") + " (a client that keeps sending a saved password that no longer works):")
+            for stale in report.staleCredentials.prefix(10) {
+                lines.append("  \(Terminal.printable(stale.client)) as \(Terminal.printable(stale.user)): \(grouped(stale.failures.count)) refused over \(stale.failures.minutes) min; \(Terminal.printable(stale.proof))")
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -88,6 +95,14 @@ enum LogsReport {
             ("reasons", .array(summary.reasons.top(50).map { .object([("id", .string($0.key)), ("count", .int($0.count)), ("meaning", .string(LogReport.meaning(of: $0.key)))]) })),
             ("attacks", .array(report.attacks.map { attack in
                 .object([("id", .string(attack.id)), ("client", .string(attack.client)), ("failures", .int(attack.failures)), ("distinct_users", .int(attack.distinctUsers)), ("users", .array(attack.users.map(OrderedJSON.string)))])
+            })),
+            ("stale_client_credentials", .array(report.staleCredentials.map { stale in
+                .object([
+                    ("id", .string("stale-client-credentials")), ("client", .string(stale.client)), ("user", .string(stale.user)),
+                    ("failures", .int(stale.failures.count)), ("first", .string(stale.failures.firstMinute.map(LogReport.time))),
+                    ("last", .string(stale.failures.lastMinute.map(LogReport.time))), ("working_clients", .array(stale.workingClients.map(OrderedJSON.string))),
+                    ("worked_here_until", .string(stale.workedHereUntil.map(LogReport.time))), ("proof", .string(stale.proof)),
+                ])
             })),
         ]).text
     }

@@ -25,7 +25,7 @@ public final class AuditWriter: Service, Sendable {
         case nil: self.accessLog = nil
         case "-": self.accessLog = .standardOutput
         case let path?:
-            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
             guard let handle = FileHandle(forWritingAtPath: path) else { throw StoreError("access_log: cannot write \(path)") }
             handle.seekToEndOfFile()
             self.accessLog = handle

@@ -18,11 +18,12 @@ public struct GatewayMetrics: Sendable {
 
     public init() {
         duration = registry.makeDurationHistogram(
-            name: "gatehouse_request_duration_seconds",
+            descriptor: MetricNameDescriptor(
+                namespace: "gatehouse", metricName: "request_duration", unitName: "seconds",
+                helpText: "Time from request to response head, upstream included"),
             buckets: [.microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
                       .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-                      .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5)],
-            help: "Time from request to response head, upstream included")
+                      .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5)])
     }
 
     func record(_ decision: Decision, elapsed: Duration) {
@@ -31,7 +32,9 @@ public struct GatewayMetrics: Sendable {
         let counter = counters.byKey.withLock { counters in
             if let counter = counters[key] { return counter }
             let labels = [("outcome", key.outcome), ("reason", key.reason), ("scheme", key.scheme), ("route", key.route)]
-            let counter = registry.makeCounter(name: "gatehouse_decisions_total", labels: labels, help: "Decisions of the gateway")
+            let counter = registry.makeCounter(
+                descriptor: MetricNameDescriptor(namespace: "gatehouse", metricName: "decisions", unitName: "total", helpText: "Decisions of the gateway"),
+                labels: labels)
             counters[key] = counter
             return counter
         }

@@ -17,18 +17,13 @@ public struct Attack: Sendable, Hashable {
     static let bruteForcePerMinute = 1
     static let stuffingUsers = 10
 
-    static func minutes(_ record: ClientFailures) -> Int {
-        guard let first = record.firstMinute, let last = record.lastMinute else { return 0 }
-        return last - first + 1
-    }
-
     public static func find(in failures: [String: ClientFailures]) -> [Attack] {
         var attacks: [Attack] = []
         for (client, record) in failures {
-            let users = record.users.sorted()
+            let users = record.users.keys.sorted()
             if record.users.count >= stuffingUsers {
                 attacks.append(Attack(id: "credential-stuffing", client: client, failures: record.failures, users: Array(users.prefix(10)), distinctUsers: record.users.count))
-            } else if record.failures >= bruteForceFailures, record.failures >= minutes(record) * bruteForcePerMinute {
+            } else if record.failures >= bruteForceFailures, record.failures >= record.all.minutes * bruteForcePerMinute {
                 attacks.append(Attack(id: "brute-force", client: client, failures: record.failures, users: users, distinctUsers: record.users.count))
             }
         }

@@ -10,25 +10,25 @@ public struct TimelineBucket: Sendable, Hashable {
     public var errorLogFailures = 0
 }
 
-/// Failed logins from one client address, for brute force and credential stuffing.
-public struct ClientFailures: Sendable, Hashable {
-    public var failures = 0
-    /// The user names tried (at most ``ClientFailures/userLimit`` kept).
-    public var users: Set<String> = []
-    /// The minutes of the first and last failure seen (nil when the lines had no time).
+/// How many times something happened, and the minutes of the first and last time (nil when the lines had no time).
+public struct MinuteSpan: Sendable, Hashable {
+    public var count = 0
     public var firstMinute: Int?
     public var lastMinute: Int?
-    static let userLimit = 200
 
-    mutating func add(user: String?, minute: Int?) {
-        failures += 1
-        if let user, users.count < Self.userLimit { users.insert(user) }
+    /// The minutes from the first to the last time, both counted; 0 without times.
+    public var minutes: Int {
+        guard let firstMinute, let lastMinute else { return 0 }
+        return lastMinute - firstMinute + 1
+    }
+
+    mutating func add(minute: Int?) {
+        count += 1
         see(minute)
     }
 
-    mutating func merge(_ other: ClientFailures) {
-        failures += other.failures
-        for user in other.users where users.count < Self.userLimit { users.insert(user) }
+    mutating func merge(_ other: MinuteSpan) {
+        count += other.count
         see(other.firstMinute)
         see(other.lastMinute)
     }
@@ -37,6 +37,43 @@ public struct ClientFailures: Sendable, Hashable {
         guard let minute else { return }
         firstMinute = min(firstMinute ?? minute, minute)
         lastMinute = max(lastMinute ?? minute, minute)
+    }
+}
+
+/// Failed logins from one client address, for brute force, credential stuffing and stale saved credentials.
+public struct ClientFailures: Sendable, Hashable {
+    /// All refused credentials of this client, and when.
+    public var all = MinuteSpan()
+    /// The refused credentials per user name tried (at most ``ClientFailures/userLimit`` names kept).
+    public var users: [String: MinuteSpan] = [:]
+    static let userLimit = 200
+
+    public var failures: Int { all.count }
+
+    mutating func add(user: String?, minute: Int?) {
+        all.add(minute: minute)
+        if let user, users[user] != nil || users.count < Self.userLimit { users[user, default: MinuteSpan()].add(minute: minute) }
+    }
+
+    mutating func merge(_ other: ClientFailures) {
+        all.merge(other.all)
+        for (user, span) in other.users where users[user] != nil || users.count < Self.userLimit { users[user, default: MinuteSpan()].merge(span) }
+    }
+}
+
+/// Accepted logins of one user (a 2xx or 3xx answer to a request that names the user), by client address: the
+/// evidence that a password works, for `stale-client-credentials`.
+public struct UserSuccesses: Sendable, Hashable {
+    /// At most ``UserSuccesses/clientLimit`` clients kept.
+    public var clients: [String: MinuteSpan] = [:]
+    static let clientLimit = 8
+
+    mutating func add(client: String, minute: Int?) {
+        if clients[client] != nil || clients.count < Self.clientLimit { clients[client, default: MinuteSpan()].add(minute: minute) }
+    }
+
+    mutating func merge(_ other: UserSuccesses) {
+        for (client, span) in other.clients where clients[client] != nil || clients.count < Self.clientLimit { clients[client, default: MinuteSpan()].merge(span) }
     }
 }
 
@@ -73,6 +110,9 @@ public struct LogSummary: Sendable {
     /// Refused credentials (401 with a user, or an error-log failure) by client address.
     public var failuresByClient: [String: ClientFailures] = [:]
     static let clientLimit = 50_000
+    /// Accepted logins by user name (at most ``LogSummary/userLimit`` users).
+    public var successesByUser: [String: UserSuccesses] = [:]
+    static let userLimit = 50_000
     /// Reasons for refusals, by cause id (error logs, the gateway's access log).
     public var reasons = TopCounter(capacity: 1000)
     /// Lines of error logs about authentication.
@@ -98,6 +138,9 @@ public struct LogSummary: Sendable {
         paths.merge(other.paths)
         userAgents.merge(other.userAgents)
         for (client, failures) in other.failuresByClient { failuresByClient[client, default: ClientFailures()].merge(failures) }
+        for (user, successes) in other.successesByUser where successesByUser[user] != nil || successesByUser.count < Self.userLimit {
+            successesByUser[user, default: UserSuccesses()].merge(successes)
+        }
         reasons.merge(other.reasons)
         errorLogLines += other.errorLogLines
         files += other.files
@@ -121,6 +164,11 @@ public struct LogSummary: Sendable {
     mutating func addFailure(client: String, user: String?, minute: Int?) {
         if failuresByClient[client] == nil, failuresByClient.count >= Self.clientLimit { return }
         failuresByClient[client, default: ClientFailures()].add(user: user, minute: minute)
+    }
+
+    mutating func addSuccess(user: String, client: String, minute: Int?) {
+        if successesByUser[user] == nil, successesByUser.count >= Self.userLimit { return }
+        successesByUser[user, default: UserSuccesses()].add(client: client, minute: minute)
     }
 }
 
