@@ -59,6 +59,25 @@ import Testing
         #expect(topLevel.routes[0].users == folder + "/users.htpasswd")
     }
 
+    /// A JWKS URL naming the gateway itself is read in process, on the config's port or on `serve --port`'s.
+    @Test func theGatewaysOwnJWKSURLTakesItsKeysOnTheListeningPort() throws {
+        var config = try load("""
+            listen: 127.0.0.1:9090
+            tokens: { users: users.htpasswd, issuer: https://gw.example, audience: api }
+            routes:
+              - path: /here/
+                schemes: [bearer]
+                jwt: { jwks_url: http://127.0.0.1:9090/.well-known/jwks.json }
+              - path: /there/
+                schemes: [bearer]
+                jwt: { jwks_url: http://127.0.0.1:9191/.well-known/jwks.json }
+            """)
+        #expect(config.routes[0].jwt?.usesOwnKeys == true && config.routes[0].jwt?.issuer == "https://gw.example")
+        #expect(config.routes[1].jwt?.usesOwnKeys == false, "another port is another service")
+        config.listen(on: 9191)
+        #expect(config.routes[1].jwt?.usesOwnKeys == true && config.routes[1].jwt?.audience == "api")
+    }
+
     @Test(arguments: [
         ("routes:\n  - path: /a/\n    schemse: [basic]\n", 3, "routes[0].schemse", "unknown key"),
         ("routes:\n  - path: /a/\n    schemes: [basci]\n    users: users.htpasswd\n", 3, "routes[0].schemes[0]", "unknown scheme 'basci'"),

@@ -38,7 +38,7 @@ struct Serve: AsyncParsableCommand {
             Terminal.error("gatehouse serve: \(error)")
             throw ExitCode(2)
         }
-        if let port { settings.port = port }
+        if let port { settings.listen(on: port) }
         for warning in StartupWarnings.check(settings) { Terminal.error("warning: \(warning)") }
         let host = settings.host
         let scheme = settings.tls == nil ? "http" : "https"

@@ -38,6 +38,13 @@ public struct GatewayConfig: Sendable {
 
     public init() {}
 
+    /// Listens on another port than the config says (`serve --port`): a bearer route's JWKS URL naming the gateway
+    /// on that port then takes its own keys in process, as the loader does for the config's port.
+    public mutating func listen(on port: Int) {
+        self.port = port
+        for index in routes.indices { routes[index].jwt?.adoptOwnKeys(tokens, port: port) }
+    }
+
     /// Where allowed requests are sent.
     public enum Upstream: Sendable, Hashable {
         case http(URL)

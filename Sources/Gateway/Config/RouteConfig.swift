@@ -75,6 +75,17 @@ extension GatewayConfig {
         /// Whether the gateway's own signing keys (`tokens:`) verify: no source is named, or the URL is the
         /// gateway's own JWKS (`/.well-known/jwks.json` on its own port, resolved by ``GatewayConfig/Route``'s loader).
         public var usesOwnKeys: Bool { jwksFile == nil && jwksURL == nil && secretFile == nil }
+
+        /// With `tokens:` configured, a JWKS URL naming the gateway's own `/.well-known/jwks.json` on the port it
+        /// listens on is replaced by its keys in process (no request to itself), and a `jwt:` that takes the own
+        /// keys takes the issuer and audience of `tokens:` unless it names others.
+        mutating func adoptOwnKeys(_ tokens: GatewayConfig.Tokens?, port: Int) {
+            guard let tokens else { return }
+            if let url = jwksURL, url.path == TokenEndpoint.jwksPath, url.port == port { jwksURL = nil }
+            guard usesOwnKeys else { return }
+            issuer = issuer ?? tokens.issuer
+            audience = audience ?? tokens.audience
+        }
     }
 
     /// Where an API key is looked for.

@@ -90,15 +90,10 @@ enum RouteLoader {
     /// A `jwt:` without a key source, or with the gateway's own JWKS URL, takes the keys of `tokens:`, and its
     /// issuer and audience unless it names others.
     private static func ownKeys(_ jwt: inout GatewayConfig.JWT, inherited: Inherited, item: ConfigNode) throws {
-        if let url = jwt.jwksURL, inherited.tokens != nil, url.path == TokenEndpoint.jwksPath, url.port == inherited.port {
-            jwt.jwksURL = nil
-        }
-        guard jwt.usesOwnKeys else { return }
-        guard let tokens = inherited.tokens else {
+        jwt.adoptOwnKeys(inherited.tokens, port: inherited.port)
+        if jwt.usesOwnKeys, inherited.tokens == nil {
             throw item.error("jwt needs jwks, jwks_url or secret_file, or tokens: at the top level for the gateway's own tokens")
         }
-        jwt.issuer = jwt.issuer ?? tokens.issuer
-        jwt.audience = jwt.audience ?? tokens.audience
     }
 
     private static func check(_ route: GatewayConfig.Route, _ item: ConfigNode) throws {
