@@ -66,6 +66,12 @@ public struct TokenKeys: Sendable {
         return TokenKeys(hmacKeys: hmacKeys, asymmetric: collection, asymmetricKeys: asymmetricKeys)
     }
 
+    /// Asymmetric keys already in a jwt-kit collection (a private key verifies as its public key does), each
+    /// accepting `algorithm`: a signer's own keys, without a JWKS text to parse.
+    public static func collection(_ collection: JWTKeyCollection, keyIDs: [String], algorithm: String) -> TokenKeys {
+        TokenKeys(hmacKeys: [], asymmetric: collection, asymmetricKeys: keyIDs.map { ($0, [algorithm]) })
+    }
+
     /// Keys from a JWKS file.
     public static func jwks(path: String) async throws -> TokenKeys {
         guard let data = FileManager.default.contents(atPath: path) else {

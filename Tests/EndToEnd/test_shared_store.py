@@ -29,6 +29,9 @@ routes:
   - path: /app/
     schemes: [session]
     users: users.htpasswd
+  - path: /api/
+    schemes: [bearer]
+    jwt: {{}}
   - path: /
     public: true
 """
@@ -75,6 +78,21 @@ def test_refresh_tokens_are_redeemed_once_across_instances(pair):
     sibling = requests.post(second.url + "/auth/token", data={"grant_type": "refresh_token", "refresh_token": refreshed.json()["refresh_token"]})
     assert sibling.status_code == 400 and "revoked" in sibling.json()["error_description"], "the family is revoked on both"
     assert second.explain(reuse.headers["X-Request-Id"])["reason"] == "refresh-token-reuse", "either instance explains the other's requests"
+
+
+def test_a_signing_key_made_by_another_instance_is_read_when_a_token_names_it(files, upstream, postgres_url):
+    def access_token(gateway):
+        return requests.post(gateway.url + "/auth/token", data={"grant_type": "password", "username": "alice", "password": "alice-pw"}).json()["access_token"]
+
+    def api(gateway, token):
+        return requests.get(gateway.url + "/api/", headers={"Authorization": "Bearer " + token}).status_code
+
+    with PrivateGateway(files, shared_config(upstream, postgres_url)) as first:
+        assert api(first, access_token(first)) == 200   # the first instance has read the signing keys
+        subprocess.run(["psql", "-q", postgres_url, "-c", "DELETE FROM signing_keys"], check=True, capture_output=True)
+        with PrivateGateway(files, shared_config(upstream, postgres_url)) as second:
+            token = access_token(second)   # signed with a key the second instance made just now
+            assert api(first, token) == 200, "the first instance reads the new key from the store when a token names it"
 
 
 def test_a_digest_request_replayed_to_the_other_instance_is_refused(pair):

@@ -8,7 +8,8 @@ import Tokens
 /// Where a route's JWT keys come from, kept current: a JWKS file (read again when it changes), a JWKS URL (fetched
 /// every `refresh`, and at once when a token names an unknown `kid`, at most every 10 s, so a key rotation is picked
 /// up without a restart), a shared secret file, or the gateway's own signing keys (`tokens:`), read in process:
-/// a key this gateway rotated in is known at once, one another instance made is read from the store.
+/// a key this gateway rotated in is known at once, one another instance made is read from the store when a token
+/// names it (at most once a second).
 public final class JWTKeySource: Sendable {
     enum Origin: Sendable {
         case file(String)
@@ -69,7 +70,7 @@ public final class JWTKeySource: Sendable {
     /// Fetches a JWKS URL again because a token named a `kid` it lacks; nil when a fetch is not allowed yet or
     /// the origin is not a URL.
     public func keysAfterUnknownKeyID() async -> TokenKeys? {
-        if case .issuer = origin { return await reload() }
+        if case .issuer = origin { return await reload(rereadStore: true) }
         guard case .url = origin else { return nil }
         let allowed = state.withLock { state -> Bool in
             if let last = state.lastForcedFetch, ContinuousClock.now - last < .seconds(10) { return false }
@@ -79,9 +80,9 @@ public final class JWTKeySource: Sendable {
         return allowed ? await reload() : nil
     }
 
-    private func reload() async -> TokenKeys? {
+    private func reload(rereadStore: Bool = false) async -> TokenKeys? {
         let modified = Self.modified(origin)
-        guard let keys = try? await Self.load(origin) else {
+        guard let keys = try? await Self.load(origin, rereadStore: rereadStore) else {
             state.withLock { $0.loaded = .now }
             return nil
         }
@@ -102,7 +103,7 @@ public final class JWTKeySource: Sendable {
         }
     }
 
-    private static func load(_ origin: Origin) async throws -> TokenKeys {
+    private static func load(_ origin: Origin, rereadStore: Bool = false) async throws -> TokenKeys {
         switch origin {
         case .file(let path):
             return try await TokenKeys.jwks(path: path)
@@ -119,7 +120,7 @@ public final class JWTKeySource: Sendable {
             let body = try await response.body.collect(upTo: 1 << 20)
             return try await TokenKeys.jwks(json: String(buffer: body))
         case .issuer(let keys):
-            return try await TokenKeys.jwks(json: String(decoding: try await keys.jwks(), as: UTF8.self))
+            return try await keys.verificationKeys(rereadStore: rereadStore)
         }
     }
 }

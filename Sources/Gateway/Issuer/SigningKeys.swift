@@ -14,8 +14,10 @@ actor SigningKeys {
     let accessLifetime: TimeInterval
     private var loaded: [SigningKeyRecord] = []
     private var collection = JWTKeyCollection()
+    private var verification = TokenKeys.collection(JWTKeyCollection(), keyIDs: [], algorithm: "ES256")
     /// When the store was last read: at most once a minute, so issuing a token costs no store read.
     private var checked: Date?
+    private var lastReread: Date?
 
     init(store: any GatewayStore, rotation: TimeInterval, accessLifetime: TimeInterval) {
         self.store = store
@@ -28,6 +30,18 @@ actor SigningKeys {
         try await refresh(now: now)
         guard let newest = loaded.last else { throw StoreError("no signing key") }
         return (newest.kid, collection)
+    }
+
+    /// The keys that verify the tokens this gateway signed, for its own bearer routes (the published set, in
+    /// process). `rereadStore` reads the store now (at most once a second) instead of within the minute: a token
+    /// named a key another instance made.
+    func verificationKeys(now: Date = Date(), rereadStore: Bool = false) async throws -> TokenKeys {
+        if rereadStore, lastReread.map({ now.timeIntervalSince($0) >= 1 }) ?? true {
+            lastReread = now
+            checked = nil
+        }
+        try await refresh(now: now)
+        return verification
     }
 
     /// The published keys as a JWK Set document (RFC 7517 §5): every key a valid token may have been signed with.
@@ -63,6 +77,7 @@ actor SigningKeys {
             await collection.add(ecdsa: try ES256PrivateKey(backing: P256.Signing.PrivateKey(rawRepresentation: record.privateKey)), kid: JWKIdentifier(string: record.kid))
         }
         self.collection = collection
+        verification = TokenKeys.collection(collection, keyIDs: records.map(\.kid), algorithm: "ES256")
         loaded = records
     }
 }
