@@ -61,7 +61,8 @@ struct TokenEndpoint {
     }
 
     private func token(_ request: Request, client: String) async -> (Response, Decision) {
-        let form = await Self.parameters(request)
+        // A form (RFC 6749 §4.3.2, `application/x-www-form-urlencoded`) or, as many token endpoints also take, JSON.
+        let form = await SessionEndpoints.body(request, acceptingJSON: true)
         var decision = Decision(outcome: .allowed, status: 200, route: nil)
         decision.scheme = .bearer
         switch form["grant_type"] {
@@ -165,16 +166,6 @@ struct TokenEndpoint {
     private func json(_ object: [String: Any], status: HTTPResponse.Status) -> Response {
         let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return Response(status: status, headers: [.contentType: "application/json", .cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
-    }
-
-    /// The request's parameters: a form (RFC 6749 §4.3.2, `application/x-www-form-urlencoded`) or, as many token
-    /// endpoints also take, a JSON object of strings.
-    static func parameters(_ request: Request) async -> [String: String] {
-        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else { return await SessionEndpoints.body(request) }
-        var request = request
-        guard let buffer = try? await request.collectBody(upTo: 16 << 10),
-              let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any] else { return [:] }
-        return object.compactMapValues { $0 as? String }
     }
 
     static func scopes(_ text: String?) -> [String] {

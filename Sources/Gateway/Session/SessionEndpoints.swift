@@ -167,11 +167,14 @@ struct SessionEndpoints {
         return true
     }
 
-    /// The fields of a form body (at most 16 KiB) or query.
-    static func body(_ request: Request) async -> [String: String] {
+    /// The fields of a form body (at most 16 KiB); with `acceptingJSON`, of a JSON object body too (its string
+    /// members), as many token endpoints take.
+    static func body(_ request: Request, acceptingJSON: Bool = false) async -> [String: String] {
         var request = request
         guard let buffer = try? await request.collectBody(upTo: 16 << 10) else { return [:] }
-        return form(String(buffer: buffer))
+        guard acceptingJSON, request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else { return form(String(buffer: buffer)) }
+        let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any]
+        return object?.compactMapValues { $0 as? String } ?? [:]
     }
 
     static func form(_ text: String) -> [String: String] {
