@@ -47,7 +47,9 @@ struct LineSink {
             guard let parsed = JSONLogLine.parse(line) else { return unreadable(line, offset) }
             count(status: parsed.status, minute: parsed.minute)
             if isRefusal(parsed.status) {
-                refusal(status: parsed.status, minute: parsed.minute, client: parsed.client ?? "-", user: parsed.user, path: parsed.path, userAgent: parsed.userAgent, reason: parsed.reason)
+                refusal(
+                    status: parsed.status, minute: parsed.minute, client: parsed.client ?? "-", user: parsed.user, path: parsed.path, userAgent: parsed.userAgent,
+                    reason: parsed.reason, sentCredential: parsed.sentCredential)
             } else if isLogin(parsed.status), let user = parsed.user {
                 summary.addSuccess(user: user, client: parsed.client ?? "-", minute: parsed.minute)
             }
@@ -97,14 +99,17 @@ struct LineSink {
         bucketMinute = nil
     }
 
-    private mutating func refusal(status: Int, minute: Int?, client: String, user: String?, path: String?, userAgent: String?, reason: String?) {
+    /// `sentCredential`: the line shows a credential without a user name (Caddy's redacted `Authorization`).
+    private mutating func refusal(
+        status: Int, minute: Int?, client: String, user: String?, path: String?, userAgent: String?, reason: String?, sentCredential: Bool = false
+    ) {
         summary.clients.add(client)
         if let user { summary.users.add(user) }
         if let path { summary.paths.add(path) }
         if let userAgent { summary.userAgents.add(userAgent) }
         if let reason { summary.reasons.add(reason) }
         guard status == 401 else { return }
-        if user == nil {
+        if user == nil, !sentCredential {
             summary.challenges += 1
         } else {
             summary.refusedCredentials += 1

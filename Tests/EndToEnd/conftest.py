@@ -347,11 +347,11 @@ DirectoryIndex index.html
 class Serving:
     """A server process started here and stopped by PID on exit, once `ready_url` answers."""
 
-    def __init__(self, command, ready_url):
-        self.command, self.ready_url = command, ready_url
+    def __init__(self, command, ready_url, env=None):
+        self.command, self.ready_url, self.env = command, ready_url, env
 
     def __enter__(self):
-        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self.env)
         for _ in range(100):
             if subprocess.run(["curl", "-sk", "-o", "/dev/null", self.ready_url]).returncode == 0:   # -k: a test certificate
                 return self

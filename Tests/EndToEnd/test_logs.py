@@ -1,4 +1,4 @@
-"""`gatehouse logs` on logs written by real nginx and Apache serving real traffic with 401s, sent here with curl
+"""`gatehouse logs` on logs written by real nginx, Apache and Caddy serving real traffic with 401s, sent here with curl
 from several loopback addresses. Every count in the report must equal the ground truth computed from the traffic
 this test sent; the error logs' reasons must match the failures sent; brute force and credential stuffing are named.
 Corrupt input (truncated gzip, binary garbage, 1 MB lines) is reported by offset and the rest still counted."""
@@ -156,6 +156,53 @@ CustomLog {folder}/custom.log timed
     assert logs(packed)["status"] == report["status"]
     doctor = subprocess.run([BINARY, "doctor", "--json", os.path.join(folder, "access.log")], capture_output=True, text=True)
     assert json.loads(doctor.stdout)["status"]["401"] == truth["401"]
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_caddy_json_access_log(files):
+    """Caddy logs JSON with the request nested, no user on a refusal and `Authorization` redacted: a 401 that
+    carried a credential is still told from a first challenge."""
+    folder = site(files)
+    port = free_port()
+    hashed = subprocess.run(["htpasswd", "-nbB", "-C", "4", "alice", "alice-pw"], check=True, capture_output=True, text=True).stdout.strip().split(":", 1)[1]
+    with open(os.path.join(folder, "Caddyfile"), "w") as f:
+        f.write(f"""{{
+\tadmin off
+\tauto_https off
+\tstorage file_system {folder}/caddy-data
+}}
+http://127.0.0.1:{port} {{
+\tlog {{
+\t\toutput file {folder}/access.log
+\t\tformat json
+\t}}
+\troot * {folder}/www
+\tbasicauth /basic/* {{
+\t\talice {hashed}
+\t}}
+\trespond /forbidden/* 403
+\tfile_server
+}}
+""")
+    environment = {**os.environ, "HOME": folder, "XDG_DATA_HOME": folder, "XDG_CONFIG_HOME": folder}
+    command = ["caddy", "run", "--config", os.path.join(folder, "Caddyfile"), "--adapter", "caddyfile"]
+    url = f"http://127.0.0.1:{port}"
+    with Serving(command, url + "/public.html", env=environment):
+        protected = url + "/basic/"   # (the log also holds the 200s of the readiness check)
+        curl("--interface", "127.0.0.1", *[protected] * 5)                               # first challenges
+        curl("--interface", "127.0.0.1", "-u", "alice:alice-pw", *[protected] * 3)      # working logins
+        curl("--interface", "127.0.0.2", "-u", "alice:typo", *[protected] * 3)          # a forgotten password
+        curl("--interface", "127.0.0.3", "-u", "alice:guess", *[protected] * 22)        # brute force
+        curl("--interface", "127.0.0.5", *[url + "/forbidden/"] * 4)
+        time.sleep(0.3)
+    report = logs(os.path.join(folder, "access.log"))
+    assert report["files"][0]["format"] == "json" and report["unreadable"] == 0
+    assert report["status"] == {"401": 30, "403": 4, "407": 0}
+    assert report["unauthorized"] == {"challenges": 5, "refused_credentials": 25}
+    assert {c["key"]: c["count"] for c in report["top"]["clients"]} == {"127.0.0.1": 5, "127.0.0.2": 3, "127.0.0.3": 22, "127.0.0.5": 4}
+    assert {p["key"] for p in report["top"]["paths"]} == {"/basic/", "/forbidden/"}
+    assert report["top"]["user_agents"][0]["key"].startswith("curl/")
+    assert [(a["id"], a["client"]) for a in report["attacks"]] == [("brute-force", "127.0.0.3")]
     shutil.rmtree(folder, ignore_errors=True)
 
 

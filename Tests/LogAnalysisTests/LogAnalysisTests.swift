@@ -49,6 +49,14 @@ import Testing
         #expect(MinuteClock.slashed("2026/07/24 05:23:08", zone: berlin) == MinuteClock.slashed("2026/07/24 05:23:08", zone: TimeZone(identifier: "UTC")!)! - 120, "summer time")
     }
 
+    /// Traefik's JSON access log names its fields its own way (`DownstreamStatus`, `ClientHost`, `ClientUsername`).
+    @Test func traefikJSONFields() {
+        let line = #"{"ClientHost":"10.0.0.7","ClientUsername":"alice","DownstreamStatus":401,"RequestPath":"/api/x?y=1","StartUTC":"2026-11-24T05:23:08.123Z","request_User-Agent":"curl/8.5.0"}"#
+        let parsed = Array(line.utf8).withUnsafeBytes { JSONLogLine.parse($0) }
+        #expect(parsed?.status == 401 && parsed?.client == "10.0.0.7" && parsed?.user == "alice" && parsed?.path == "/api/x")
+        #expect(parsed?.userAgent == "curl/8.5.0" && parsed?.minute == MinuteClock.iso8601("2026-11-24T05:23:00Z"))
+    }
+
     @Test func formatsAreDetected() {
         #expect(LogFormat.detect([#"{"status":401,"client":"::1"}"#]) == .json)
         #expect(LogFormat.detect(["2026/11/24 05:23:08 [error] 7#7: *3 user \"x\": password mismatch, client: 1.2.3.4"]) == .nginxError)
