@@ -362,3 +362,21 @@ class Serving:
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=10)
+
+
+def caddy(folder, port, site):
+    """A real Caddy (Debian's) on 127.0.0.1:`port` serving `site` (Caddyfile directives), with its state in
+    `folder`; a context manager like `Serving`, ready once `/` answers."""
+    with open(os.path.join(folder, "Caddyfile"), "w") as f:
+        f.write(f"{{\n\tadmin off\n\tauto_https off\n\tstorage file_system {folder}/caddy-data\n}}\n"
+                f"http://127.0.0.1:{port} {{\n{site}\n}}\n")
+    environment = {**os.environ, "HOME": folder, "XDG_DATA_HOME": folder, "XDG_CONFIG_HOME": folder}
+    command = ["caddy", "run", "--config", os.path.join(folder, "Caddyfile"), "--adapter", "caddyfile"]
+    return Serving(command, f"http://127.0.0.1:{port}/", env=environment)
+
+
+def caddy_basicauth(path, user, password):
+    """Caddy 2.6's `basicauth` block for one user, hashed with bcrypt at a low cost so the tests stay quick."""
+    hashed = subprocess.run(["htpasswd", "-nbB", "-C", "4", user, password], check=True, capture_output=True, text=True).stdout.strip().split(":", 1)[1]
+    return f"\tbasicauth {path} {{\n\t\t{user} {hashed}\n\t}}"
+

@@ -1,4 +1,4 @@
-"""`gatehouse doctor URL` against real servers started here: nginx and the Gatehouse gateway (Apache and a Python
+"""`gatehouse doctor URL` against real servers started here: nginx, Caddy and the Gatehouse gateway (Apache and a Python
 JWT application have their own files). The first finding
 must carry the cause id of CAUSES.md; a working set-up must give no cause and exit 0."""
 import hashlib, json, os, re, shutil, socket, subprocess, tempfile, time
@@ -6,7 +6,7 @@ import hashlib, json, os, re, shutil, socket, subprocess, tempfile, time
 import pytest
 import requests
 
-from conftest import BINARY, NGINX, PrivateGateway, claims_for, config, doctor, first_cause, free_port, jwt, nginx_config
+from conftest import BINARY, NGINX, PrivateGateway, caddy, caddy_basicauth, claims_for, config, doctor, first_cause, free_port, jwt, nginx_config
 
 
 
@@ -90,6 +90,17 @@ def test_a_pasted_curl_command(nginx):
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 1
     assert first_cause(json.loads(result.stdout)) == "credentials-rejected"
+
+
+def test_caddy_basicauth(tmp_path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with caddy(str(tmp_path), port, caddy_basicauth("/private/*", "alice", "alice-pw") + '\n\trespond "hello"'):
+        assert first_cause(doctor(base + "/private/x")) == "no-credentials-sent"
+        assert first_cause(doctor("-u", "alice:wrong", base + "/private/x")) == "credentials-rejected"
+        assert first_cause(doctor("--oauth2-bearer", "some.opaque.token", base + "/private/x")) == "scheme-mismatch"
+        working = doctor("-u", "alice:alice-pw", base + "/private/x")
+        assert working["outcome"] == "authorized" and first_cause(working) is None and working["_exit"] == 0
 
 
 def test_nginx_return_401_without_challenge(nginx):

@@ -7,7 +7,7 @@ import gzip, json, os, shutil, subprocess, tempfile, time
 import pytest
 import requests
 
-from conftest import APACHE, BINARY, NGINX, PrivateGateway, Serving, apache_basic_site, apache_prologue, config, free_port, nginx_config
+from conftest import APACHE, BINARY, NGINX, PrivateGateway, Serving, apache_basic_site, apache_prologue, caddy, caddy_basicauth, config, free_port, nginx_config
 
 
 def curl(*args):
@@ -164,30 +164,9 @@ def test_caddy_json_access_log(files):
     carried a credential is still told from a first challenge."""
     folder = site(files)
     port = free_port()
-    hashed = subprocess.run(["htpasswd", "-nbB", "-C", "4", "alice", "alice-pw"], check=True, capture_output=True, text=True).stdout.strip().split(":", 1)[1]
-    with open(os.path.join(folder, "Caddyfile"), "w") as f:
-        f.write(f"""{{
-\tadmin off
-\tauto_https off
-\tstorage file_system {folder}/caddy-data
-}}
-http://127.0.0.1:{port} {{
-\tlog {{
-\t\toutput file {folder}/access.log
-\t\tformat json
-\t}}
-\troot * {folder}/www
-\tbasicauth /basic/* {{
-\t\talice {hashed}
-\t}}
-\trespond /forbidden/* 403
-\tfile_server
-}}
-""")
-    environment = {**os.environ, "HOME": folder, "XDG_DATA_HOME": folder, "XDG_CONFIG_HOME": folder}
-    command = ["caddy", "run", "--config", os.path.join(folder, "Caddyfile"), "--adapter", "caddyfile"]
     url = f"http://127.0.0.1:{port}"
-    with Serving(command, url + "/public.html", env=environment):
+    log = f"\tlog {{\n\t\toutput file {folder}/access.log\n\t\tformat json\n\t}}"
+    with caddy(folder, port, f"{log}\n\troot * {folder}/www\n{caddy_basicauth('/basic/*', 'alice', 'alice-pw')}\n\trespond /forbidden/* 403\n\tfile_server"):
         protected = url + "/basic/"   # (the log also holds the 200s of the readiness check)
         curl("--interface", "127.0.0.1", *[protected] * 5)                               # first challenges
         curl("--interface", "127.0.0.1", "-u", "alice:alice-pw", *[protected] * 3)      # working logins
