@@ -43,6 +43,19 @@ import Testing
         #expect(HARDiagnosis(har: HARFile.read(bytes), path: "t.har").findings.first?.id == "websocket-cannot-send-authorization")
     }
 
+    /// What exporters differ in: a zone offset and microseconds in `startedDateTime`, a status written as a
+    /// string, a URL with characters left unescaped.
+    @Test func exportersQuirksAreRead() {
+        let quirky = entry("GET", "http://h.test/a b|c", status: 401, at: 1, response: [("WWW-Authenticate", #"Basic realm=\"x\""#)])
+            .replacingOccurrences(of: "2026-11-24T06:00:01.000Z", with: "2026-11-24T07:00:01.123456+01:00")
+            .replacingOccurrences(of: #""status":401"#, with: #""status":"401""#)
+        let file = HARFile.read(har([quirky]))
+        #expect(file.problems.isEmpty && file.entries.count == 1)
+        #expect(file.entries.first?.exchange.status == 401)
+        #expect(file.entries.first?.exchange.url.path == "/a b|c")
+        #expect(file.entries.first.map { Int($0.started.timeIntervalSince1970 * 1000) } == Int(HAREntry.date("2026-11-24T06:00:01.123Z")!.timeIntervalSince1970 * 1000))
+    }
+
     @Test func brokenEntriesAreSkippedWithTheirOffsets() {
         let good = entry("GET", "http://h.test/", status: 200, at: 1)
         var bytes = har([good, #"{"startedDateTime": oops}"#, good])

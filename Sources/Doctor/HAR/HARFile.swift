@@ -105,10 +105,12 @@ public struct HAREntry: Sendable {
 
     init?(_ object: [String: Any]) {
         guard let request = object["request"] as? [String: Any], let response = object["response"] as? [String: Any],
-            let urlText = request["url"] as? String, let url = URL(string: urlText)
+            let urlText = request["url"] as? String,
+            // Some exporters leave characters a URL must escape (a space, `|`, `{`): escape them rather than lose the entry.
+            let url = URL(string: urlText) ?? urlText.addingPercentEncoding(withAllowedCharacters: Self.urlCharacters).flatMap(URL.init(string:))
         else { return nil }
         started = (object["startedDateTime"] as? String).flatMap(HAREntry.date) ?? .distantPast
-        let status = response["status"] as? Int ?? 0
+        let status = response["status"] as? Int ?? (response["status"] as? String).flatMap { Int($0) } ?? 0
         func headers(_ list: Any?) -> [Exchange.Header] {
             ((list as? [[String: Any]]) ?? []).compactMap { item in
                 guard let name = item["name"] as? String, let value = item["value"] as? String else { return nil }
@@ -151,10 +153,19 @@ public struct HAREntry: Sendable {
         return fields.first { $0.first == "refresh_token" && $0.count == 2 }?.last?.removingPercentEncoding
     }
 
+    /// Everything a URL may hold unescaped, and `%` (already escaped parts stay as they are).
+    static let urlCharacters = CharacterSet.urlQueryAllowed.union(.urlPathAllowed).union(CharacterSet(charactersIn: "#%"))
+
+    /// `startedDateTime`: ISO 8601 with or without fractions of a second, in any zone; fractions finer than a
+    /// millisecond (some exporters write microseconds) are cut to milliseconds.
     static func date(_ text: String) -> Date? {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: text) { return date }
+        if let dot = text.firstIndex(of: "."), let end = text[dot...].dropFirst().firstIndex(where: { !$0.isNumber }), text.distance(from: dot, to: end) > 4 {
+            let trimmed = String(text[..<text.index(dot, offsetBy: 4)]) + text[end...]
+            if let date = formatter.date(from: trimmed) { return date }
+        }
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.date(from: text)
     }
