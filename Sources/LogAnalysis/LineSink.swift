@@ -12,11 +12,14 @@ struct LineSink {
     private var bucket = TimelineBucket()
 
     let custom: CustomLogFormat?
+    /// Lines before this minute (or without a time) are read but not counted (`--since`).
+    let since: Int?
 
-    init(format: LogFormat, path: String, custom: CustomLogFormat? = nil) {
+    init(format: LogFormat, path: String, custom: CustomLogFormat? = nil, since: Int? = nil) {
         self.format = format
         self.path = path
         self.custom = custom
+        self.since = since
     }
 
     mutating func consume(_ line: UnsafeRawBufferPointer, at offset: Int) {
@@ -25,6 +28,7 @@ struct LineSink {
         switch format {
         case .combined:
             guard let parsed = CombinedLine.parse(line, clock: &clock) else { return unreadable(line, offset) }
+            guard admits(parsed.minute) else { return }
             count(status: parsed.status, minute: parsed.minute)
             if isRefusal(parsed.status) {
                 refusal(
@@ -35,6 +39,7 @@ struct LineSink {
             }
         case .custom:
             guard let fields = custom?.parse(line, clock: &clock) else { return unreadable(line, offset) }
+            guard admits(fields.minute) else { return }
             count(status: fields.status, minute: fields.minute)
             if isRefusal(fields.status) {
                 refusal(
@@ -45,6 +50,7 @@ struct LineSink {
             }
         case .json:
             guard let parsed = JSONLogLine.parse(line) else { return unreadable(line, offset) }
+            guard admits(parsed.minute) else { return }
             count(status: parsed.status, minute: parsed.minute)
             if isRefusal(parsed.status) {
                 refusal(
@@ -55,7 +61,7 @@ struct LineSink {
             }
         case .apacheError, .nginxError:
             let text = String(decoding: line, as: UTF8.self)
-            guard let parsed = format == .apacheError ? ErrorLogLine.apache(text) : ErrorLogLine.nginx(text) else { return }
+            guard let parsed = format == .apacheError ? ErrorLogLine.apache(text) : ErrorLogLine.nginx(text), admits(parsed.minute) else { return }
             summary.errorLogLines += 1
             summary.reasons.add(parsed.reason)
             if ErrorLogLine.failedLogin.contains(parsed.reason) {
@@ -69,6 +75,11 @@ struct LineSink {
     mutating func finish() -> LogSummary {
         flushBucket()
         return summary
+    }
+
+    @inline(__always) private func admits(_ minute: Int?) -> Bool {
+        guard let since else { return true }
+        return minute.map { $0 >= since } ?? false
     }
 
     @inline(__always) private func isRefusal(_ status: Int) -> Bool { status == 401 || status == 403 || status == 407 }

@@ -12,14 +12,17 @@ public struct LogAnalyzer: Sendable {
     public var parallelThreshold: Int
     /// A layout given as an Apache `LogFormat` or nginx `log_format` string: every file is read with it.
     public var custom: CustomLogFormat?
+    /// Only lines at or after this minute since 1970 (UTC) count (`--since`); lines without a time are left out then.
+    public var since: Int?
 
     public init(
         cores: Int = ProcessInfo.processInfo.activeProcessorCount, format: LogFormat? = nil, custom: CustomLogFormat? = nil,
-        parallelThreshold: Int = 8 << 20
+        since: Int? = nil, parallelThreshold: Int = 8 << 20
     ) {
         self.cores = max(1, cores)
         self.format = custom == nil ? format : .custom
         self.custom = custom
+        self.since = since
         self.parallelThreshold = parallelThreshold
     }
 
@@ -52,7 +55,7 @@ public struct LogAnalyzer: Sendable {
         }
         var summary: LogSummary
         if compressed {
-            summary = Self.readGzip(path: path, format: format, custom: custom, progress: progress)
+            summary = Self.readGzip(path: path, sink: sink(path: path, format: format), progress: progress)
         } else {
             summary = await readPlain(path: path, format: format, size: size, progress: progress)
         }
@@ -60,12 +63,17 @@ public struct LogAnalyzer: Sendable {
         return summary
     }
 
+    /// A reader of one file's lines in `format`, with this analyzer's layout and time limit.
+    private func sink(path: String, format: LogFormat) -> LineSink {
+        LineSink(format: format, path: path, custom: custom, since: since)
+    }
+
     private func readPlain(path: String, format: LogFormat, size: Int, progress: (@Sendable (Int) -> Void)?) async -> LogSummary {
         let parts = size < parallelThreshold ? 1 : cores
         let ranges = (0..<parts).map { part in (size * part / parts)..<(size * (part + 1) / parts) }
         return await withTaskGroup(of: LogSummary.self) { group in
             for range in ranges {
-                group.addTask { [custom] in Self.readRange(path: path, format: format, custom: custom, range: range, progress: progress) }
+                group.addTask { [sink = sink(path: path, format: format)] in Self.readRange(path: path, sink: sink, range: range, progress: progress) }
             }
             var merged = LogSummary()
             for await part in group { merged.merge(part) }
@@ -75,10 +83,8 @@ public struct LogAnalyzer: Sendable {
 
     /// The lines that start inside `range`: a range after the first begins after the first newline at or past its
     /// start (the previous range finishes the line that crosses the boundary).
-    static func readRange(
-        path: String, format: LogFormat, custom: CustomLogFormat?, range: Range<Int>, progress: (@Sendable (Int) -> Void)?
-    ) -> LogSummary {
-        var sink = LineSink(format: format, path: path, custom: custom)
+    static func readRange(path: String, sink: LineSink, range: Range<Int>, progress: (@Sendable (Int) -> Void)?) -> LogSummary {
+        var sink = sink
         do {
             let file = try FileBlocks(path: path)
             defer { file.close() }
@@ -114,8 +120,8 @@ public struct LogAnalyzer: Sendable {
         return sink.finish()
     }
 
-    static func readGzip(path: String, format: LogFormat, custom: CustomLogFormat?, progress: (@Sendable (Int) -> Void)?) -> LogSummary {
-        var sink = LineSink(format: format, path: path, custom: custom)
+    static func readGzip(path: String, sink: LineSink, progress: (@Sendable (Int) -> Void)?) -> LogSummary {
+        var sink = sink
         var assembler = LineAssembler()
         do {
             try GzipBlocks.read(path: path) { block in

@@ -185,6 +185,18 @@ def test_caddy_json_access_log(files):
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def test_since_counts_only_recent_lines(tmp_path):
+    log = tmp_path / "access.log"
+    log.write_text("".join(f'127.0.0.1 - bob [24/Nov/2026:0{hour}:30:00 +0000] "GET /basic/ HTTP/1.1" 401 381 "-" "curl/8.5.0"\n' for hour in range(6)))
+    assert logs(str(log))["status"]["401"] == 6
+    recent = subprocess.run([BINARY, "logs", "--json", "--since", "2026-11-24T03:00:00Z", str(log)], capture_output=True, text=True)
+    assert recent.returncode == 0 and json.loads(recent.stdout)["status"]["401"] == 3
+    none = subprocess.run([BINARY, "logs", "--json", "--since", "1h", str(log)], capture_output=True, text=True)
+    assert none.returncode == 0 and json.loads(none.stdout)["status"]["401"] == 0, "readable logs with nothing that recent"
+    wrong = subprocess.run([BINARY, "logs", "--since", "last tuesday", str(log)], capture_output=True, text=True)
+    assert wrong.returncode == 2 and "--since 'last tuesday' is not a time" in wrong.stderr
+
+
 def test_corrupt_input_is_reported_and_the_rest_counted(tmp_path):
     line = '127.0.0.1 - alice [24/Nov/2026:05:00:00 +0000] "GET /basic/ HTTP/1.1" 401 381 "-" "curl/8.5.0"\n'
     good = (line * 100).encode()

@@ -57,6 +57,33 @@ import Testing
         #expect(parsed?.userAgent == "curl/8.5.0" && parsed?.minute == MinuteClock.iso8601("2026-11-24T05:23:00Z"))
     }
 
+    @Test func sinceTakesDurationsDatesAndZones() {
+        let now = Date(timeIntervalSince1970: 1_795_500_000)   // 2026-11-24T… UTC
+        let minute = 1_795_500_000 / 60
+        let berlin = TimeZone(identifier: "Europe/Berlin")!
+        #expect(SinceTime.parse("30m", now: now) == minute - 30 && SinceTime.parse("-2h", now: now) == minute - 120)
+        #expect(SinceTime.parse("7d", now: now) == minute - 7 * 1440)
+        #expect(SinceTime.parse("2026-11-24T05:00:00Z") == MinuteClock.iso8601("2026-11-24T05:00:00Z"))
+        #expect(SinceTime.parse("2026-11-24T06:00:00+01:00") == MinuteClock.iso8601("2026-11-24T05:00:00Z"))
+        #expect(SinceTime.parse("2026-11-24 06:00", zone: berlin) == MinuteClock.iso8601("2026-11-24T05:00:00Z"), "a local time in Berlin's winter")
+        #expect(SinceTime.parse("2026-11-24", zone: berlin) == MinuteClock.iso8601("2026-11-23T23:00:00Z"))
+        #expect(SinceTime.parse("yesterday", now: now, zone: TimeZone(identifier: "UTC")!) == (minute / 1440 - 1) * 1440)
+        #expect(SinceTime.parse("soon") == nil && SinceTime.parse("12x") == nil && SinceTime.parse("2026/11/24") == nil)
+    }
+
+    @Test func sinceLeavesOutEarlierLines() async throws {
+        var text = ""
+        for minute in 0..<60 {
+            text += "10.0.0.1 - alice [24/Nov/2026:05:\(String(format: "%02d", minute)):30 +0000] \"GET /a HTTP/1.1\" 401 5 \"-\" \"curl\"\n"
+        }
+        let path = try file(text)
+        let since = MinuteClock.iso8601("2026-11-24T05:45:00Z")
+        for cores in [1, 3] {
+            let summary = await LogAnalyzer(cores: cores, since: since, parallelThreshold: 0).analyze(paths: [path])
+            #expect(summary.statuses[401] == 15 && summary.lines == 60, "lines from 05:45 on, \(cores) ranges")
+        }
+    }
+
     @Test func formatsAreDetected() {
         #expect(LogFormat.detect([#"{"status":401,"client":"::1"}"#]) == .json)
         #expect(LogFormat.detect(["2026/11/24 05:23:08 [error] 7#7: *3 user \"x\": password mismatch, client: 1.2.3.4"]) == .nginxError)
