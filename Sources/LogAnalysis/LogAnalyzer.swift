@@ -166,6 +166,9 @@ public struct LogAnalyzer: Sendable {
                 return false
             }
         }
-        return String(decoding: bytes, as: UTF8.self).split(separator: "\n", maxSplits: 60).dropLast().map { String($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        var lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        // Cut at 64 KiB, the last line may be partial; a file read whole keeps it (a one-line log, no final newline).
+        if bytes.count >= 65536 { lines.removeLast() }
+        return lines.prefix(60).map { String($0.trimmingCharacters(in: .whitespacesAndNewlines)) }.filter { !$0.isEmpty }
     }
 }

@@ -154,8 +154,9 @@ CustomLog {folder}/custom.log timed
     with open(os.path.join(folder, "access.log"), "rb") as source, gzip.open(packed, "wb") as target:
         target.write(source.read())
     assert logs(packed)["status"] == report["status"]
-    doctor = subprocess.run([BINARY, "doctor", "--json", os.path.join(folder, "access.log")], capture_output=True, text=True)
+    doctor = subprocess.run([BINARY, "doctor", "--json", os.path.join(folder, "access.log"), os.path.join(folder, "error.log")], capture_output=True, text=True)
     assert json.loads(doctor.stdout)["status"]["401"] == truth["401"]
+    assert json.loads(doctor.stdout)["reasons"] == report["reasons"], "several log files are read together, as gatehouse logs does"
     shutil.rmtree(folder, ignore_errors=True)
 
 

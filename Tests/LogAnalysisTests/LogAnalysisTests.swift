@@ -84,6 +84,15 @@ import Testing
         }
     }
 
+    /// A log of one line is detected, with or without its final newline.
+    @Test func aOneLineLogIsRead() async throws {
+        let line = #"127.0.0.1 - bob [24/Nov/2026:05:30:00 +0000] "GET /b HTTP/1.1" 401 3 "-" "curl/8.5.0""#
+        for text in [line + "\n", line] {
+            let summary = await LogAnalyzer(cores: 1).analyze(paths: [try file(text)])
+            #expect(summary.files.first?.format == .combined && summary.statuses[401] == 1)
+        }
+    }
+
     @Test func formatsAreDetected() {
         #expect(LogFormat.detect([#"{"status":401,"client":"::1"}"#]) == .json)
         #expect(LogFormat.detect(["2026/11/24 05:23:08 [error] 7#7: *3 user \"x\": password mismatch, client: 1.2.3.4"]) == .nginxError)

@@ -13,14 +13,22 @@ struct DoctorCommand: AsyncParsableCommand {
             on the same host, the same credential at a parent path of the realm, the https form of an http URL, a browser's \
             preflight (--origin), two repeats. At most 16 requests; a credential never goes to a host you did not name. \
             Given a file instead, it works offline: a HAR export (every 401/407 of the session), an nginx or Apache \
-            configuration or directory (--user/--password check one login as that server would), or a log (as gatehouse \
-            logs). Exit status: 0 authorized and no cause; 1 a cause or a refusal; 2 unusable input.
+            configuration or directory (--user/--password check one login as that server would), or log files \
+            (read together, as gatehouse logs). Exit status: 0 authorized and no cause; 1 a cause or a refusal; \
+            2 unusable input.
             """)
 
-    @Argument(help: "The URL; or a browser's HAR export, an nginx or Apache configuration (file or directory), or a log file.")
-    var url: String?
-    @Argument(parsing: .postTerminator, help: "Or, after --, a failing curl command as pasted: -- curl -u a:b https://…")
-    var curlCommand: [String] = []
+    @Argument(help: ArgumentHelp(
+        "The URL; or a browser's HAR export, an nginx or Apache configuration (file or directory), or log files (read together, as gatehouse logs); or, after --, a failing curl command as pasted: -- curl -u a:b https://…",
+        valueName: "target"))
+    var targets: [String] = []
+
+    /// The pasted curl command (everything after `--` lands in `targets`, starting with `curl`).
+    private var curlCommand: [String] {
+        targets.first.map { URL(fileURLWithPath: $0).lastPathComponent == "curl" && !FileManager.default.fileExists(atPath: $0) } == true ? targets : []
+    }
+    private var url: String? { curlCommand.isEmpty ? targets.first : nil }
+    private var moreLogs: [String] { curlCommand.isEmpty ? Array(targets.dropFirst()) : [] }
     @Option(name: .customShort("u"), help: "USER:PASSWORD (sent as Basic, as curl does).")
     var user: String?
     @Option(name: .customShort("H"), help: "A header, 'Name: value' (repeatable).")
@@ -61,6 +69,10 @@ struct DoctorCommand: AsyncParsableCommand {
             try await diagnoseFile(url)
             return
         }
+        guard moreLogs.isEmpty else {
+            Terminal.error("gatehouse doctor: one URL at a time (several arguments are log files: \(([url].compactMap { $0 } + moreLogs).joined(separator: " ")))")
+            throw ExitCode(2)
+        }
         var client = try clientRequest()
         if let origin { client.origin = origin }
         if insecure { client.insecure = true }
@@ -85,8 +97,12 @@ struct DoctorCommand: AsyncParsableCommand {
         if diagnosis.foundProblem { throw ExitCode(1) }
     }
 
-    /// `gatehouse doctor CONFIG` (nginx or Apache, a file or a directory) or `gatehouse doctor LOGFILE`.
+    /// `gatehouse doctor CONFIG` (nginx or Apache, a file or a directory) or `gatehouse doctor LOGFILE…`.
     private func diagnoseFile(_ path: String) async throws {
+        if !moreLogs.isEmpty {
+            try await Logs.report(files: [path] + moreLogs, format: nil, json: json, html: nil)
+            return
+        }
         if Self.looksLikeHAR(path) {
             do {
                 let diagnosis = HARDiagnosis(har: try HARFile.read(path: path), path: path)
