@@ -28,6 +28,8 @@ public final class HTTPProbe: Sendable {
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(2), read: timeout)
+        // One connection attempt, as curl makes: a refused port is said at once, not after retries until the timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
         if insecure {
             var tls = TLSConfiguration.makeClientConfiguration()
             tls.certificateVerification = .none
