@@ -58,9 +58,7 @@ enum ErrorMaskedAs401: DoctorRule {
 extension Evidence {
     /// The `absent-path` probe when it was refused with 401 although the credential was accepted at its parent.
     var absentPathRefused: Exchange? {
-        guard let absent = probe("absent-path"), absent.status == 401, !absent.requestValues("Authorization").isEmpty || request.cookie != nil
-            || request.cookieJar != nil || request.headers.contains(where: \.carriesCredential)
-        else { return nil }
+        guard let absent = probe("absent-path"), absent.status == 401, absent.requestHeaders.contains(where: \.carriesCredential) else { return nil }
         return absent
     }
 }
