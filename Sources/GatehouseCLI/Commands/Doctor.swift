@@ -69,6 +69,10 @@ struct DoctorCommand: AsyncParsableCommand {
             try await diagnoseFile(url)
             return
         }
+        if let url, curlCommand.isEmpty, !url.contains("://") {
+            Terminal.error("gatehouse doctor: '\(url)' is neither a file here nor an http:// or https:// URL")
+            throw ExitCode(2)
+        }
         guard moreLogs.isEmpty else {
             Terminal.error("gatehouse doctor: one URL at a time (several arguments are log files: \(([url].compactMap { $0 } + moreLogs).joined(separator: " ")))")
             throw ExitCode(2)
