@@ -25,7 +25,7 @@ struct Logs: AsyncParsableCommand {
     var json = false
     @Option(help: "Also write a self-contained HTML report (SVG charts, no external assets) to this file.")
     var html: String?
-    @Flag(help: "After the report, keep reading what is appended (as tail -F) and alert when the 401 rate jumps.")
+    @Flag(help: "Instead of the report, keep reading what is appended (as tail -F) and alert when the 401 rate jumps.")
     var follow = false
     @Option(help: ArgumentHelp(
         "Count only lines at or after this time: a duration back from now (30m, 2h, 7d), today, yesterday, a date or local time (2026-11-24, '2026-11-24 05:00'), or ISO 8601 with a zone (2026-11-24T05:00:00Z). Lines without a time are then left out.",
@@ -34,6 +34,10 @@ struct Logs: AsyncParsableCommand {
 
     func run() async throws {
         if follow {
+            if since != nil {
+                Terminal.error("gatehouse logs: --since counts the lines already written; --follow reads only what is appended")
+                throw ExitCode(2)
+            }
             try await Self.follow(files: files, format: format, layout: logFormat)
         } else {
             try await Self.report(files: files, format: format, layout: logFormat, since: try Self.sinceMinute(since), json: json, html: html)
