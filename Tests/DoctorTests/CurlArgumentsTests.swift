@@ -5,6 +5,26 @@ import Testing
 
 /// A failing curl command line, as pasted after `gatehouse doctor --`, becomes the same request.
 @Suite struct CurlArgumentsTests {
+    /// Chrome's "Copy as cURL (bash)": single quotes, `$'…'` for a body with a quote, lines joined by backslashes.
+    @Test func aCommandPastedAsOneStringIsSplitAsAShellWould() throws {
+        let pasted = """
+            curl 'https://api.test/items?page=2' \\
+              -H 'accept: application/json' \\
+              -H "authorization: Bearer abc.def.ghi" \\
+              --data-raw $'{"name":"O\\'Brien","note":"a\\nb"}' \\
+              --compressed
+            """
+        let words = try ShellWords.split(pasted)
+        #expect(words == [
+            "curl", "https://api.test/items?page=2", "-H", "accept: application/json", "-H", "authorization: Bearer abc.def.ghi",
+            "--data-raw", "{\"name\":\"O'Brien\",\"note\":\"a\nb\"}", "--compressed",
+        ])
+        let request = try CurlArguments.parse(words)
+        #expect(request.url.absoluteString == "https://api.test/items?page=2" && request.method == "POST")
+        #expect(try ShellWords.split(#"a\ b "c \"d\"" e'f'g"#) == ["a b", #"c "d""#, "efg"])
+        #expect(throws: ShellWords.UnterminatedQuote.self) { try ShellWords.split("curl -u 'alice:pw https://x") }
+    }
+
     @Test func readsTheFlagsThatShapeTheRequest() throws {
         let request = try CurlArguments.parse([
             "curl", "-sSL", "-uuser:p:w", "-H", "Accept: application/json", "-X", "PUT", "--data-raw", "{}", "--digest",

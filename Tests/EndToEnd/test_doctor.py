@@ -90,6 +90,10 @@ def test_a_pasted_curl_command(nginx):
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 1
     assert first_cause(json.loads(result.stdout)) == "credentials-rejected"
+    # The same command as one string, as a browser's "Copy as cURL" gives it (quotes and continued lines).
+    pasted = f"curl '{nginx}/basic/' \\\n  -H 'Accept: text/html' \\\n  -u 'alice:wrong' --compressed"
+    result = subprocess.run([BINARY, "doctor", "--json", "--", pasted], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1 and first_cause(json.loads(result.stdout)) == "credentials-rejected"
 
 
 def test_caddy_basicauth(tmp_path):

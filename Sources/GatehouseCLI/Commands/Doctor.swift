@@ -23,9 +23,14 @@ struct DoctorCommand: AsyncParsableCommand {
         valueName: "target"))
     var targets: [String] = []
 
-    /// The pasted curl command (everything after `--` lands in `targets`, starting with `curl`).
+    /// The pasted curl command: everything after `--` lands in `targets`, starting with `curl`, as words split by
+    /// the shell, or as one string (`-- "curl -u a:b \\\n https://…"`, a browser's "Copy as cURL"), which
+    /// ``clientRequest()`` splits as a shell would.
     private var curlCommand: [String] {
-        targets.first.map { URL(fileURLWithPath: $0).lastPathComponent == "curl" && !FileManager.default.fileExists(atPath: $0) } == true ? targets : []
+        guard let first = targets.first, !FileManager.default.fileExists(atPath: first) else { return [] }
+        if URL(fileURLWithPath: first).lastPathComponent == "curl" { return targets }
+        let pasted = first.trimmingCharacters(in: .whitespacesAndNewlines)
+        return targets.count == 1 && pasted.hasPrefix("curl") && pasted.dropFirst(4).first?.isWhitespace == true ? targets : []
     }
     private var url: String? { curlCommand.isEmpty ? targets.first : nil }
     private var moreLogs: [String] { curlCommand.isEmpty ? Array(targets.dropFirst()) : [] }
@@ -150,7 +155,8 @@ struct DoctorCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         do {
-            return try CurlArguments.parse(curlCommand.isEmpty ? curlWords : curlCommand)
+            let pasted = curlCommand.count == 1 ? try ShellWords.split(curlCommand[0]) : curlCommand
+            return try CurlArguments.parse(pasted.isEmpty ? curlWords : pasted)
         } catch {
             Terminal.error("gatehouse doctor: \(error)")
             throw ExitCode(2)
