@@ -25,6 +25,17 @@ import Testing
         #expect(throws: ShellWords.UnterminatedQuote.self) { try ShellWords.split("curl -u 'alice:pw https://x") }
     }
 
+    /// How curl builds a request from -I, -G, several -d and --data-urlencode (its man page, "-d" and "-G").
+    @Test func headGetAndDataPiecesAsCurlBuildsThem() throws {
+        #expect(try CurlArguments.parse(["curl", "-I", "-u", "a:b", "http://h.test/x"]).method == "HEAD")
+        let joined = try CurlArguments.parse(["curl", "-d", "a=1", "--data-urlencode", "q=x y&z", "-d", "b=2", "http://h.test/x"])
+        #expect(joined.method == "POST" && joined.body == Array("a=1&q=x%20y%26z&b=2".utf8))
+        let query = try CurlArguments.parse(["curl", "-G", "--data-urlencode", "=a b", "-d", "k=v", "http://h.test/x?p=1"])
+        #expect(query.method == "GET" && query.body == nil && query.url.absoluteString == "http://h.test/x?p=1&a%20b&k=v")
+        #expect(throws: CurlError.self) { try CurlArguments.parse(["curl", "--data-urlencode", "@secret.txt", "http://h.test/"]) }
+        #expect(try CurlArguments.parse(["curl", "--http2", "-4", "--fail-with-body", "https://h.test/"]).method == "GET")
+    }
+
     @Test func readsTheFlagsThatShapeTheRequest() throws {
         let request = try CurlArguments.parse([
             "curl", "-sSL", "-uuser:p:w", "-H", "Accept: application/json", "-X", "PUT", "--data-raw", "{}", "--digest",

@@ -7,13 +7,16 @@ public enum CurlArguments {
     /// Flags that take a value and only shape curl's output or transport, so the doctor can ignore them.
     static let ignoredWithValue: Set<String> = ["-o", "--output", "-w", "--write-out", "-m", "--max-time", "--connect-timeout", "-A", "--user-agent", "-e", "--referer", "--retry"]
     /// Flags without a value that the doctor can ignore.
-    static let ignored: Set<String> = ["-s", "--silent", "-S", "--show-error", "-v", "--verbose", "-i", "--include", "-f", "--fail", "--compressed", "-g", "--globoff", "-#", "--progress-bar", "--http1.1", "-N", "--no-buffer"]
+    static let ignored: Set<String> = [
+        "-s", "--silent", "-S", "--show-error", "-v", "--verbose", "-i", "--include", "-f", "--fail", "--fail-with-body", "--compressed", "-g",
+        "--globoff", "-#", "--progress-bar", "--http1.0", "--http1.1", "--http2", "-N", "--no-buffer", "-4", "--ipv4", "-6", "--ipv6",
+    ]
 
     /// Flags of curl without a value that shape the request.
-    static let withoutValue: Set<String> = ["--digest", "--basic", "--anyauth", "-L", "--location", "-k", "--insecure"]
+    static let withoutValue: Set<String> = ["--digest", "--basic", "--anyauth", "-L", "--location", "-k", "--insecure", "-I", "--head", "-G", "--get"]
     /// Flags of curl that take a value and shape the request.
     static let withValue: Set<String> = [
-        "-u", "--user", "-H", "--header", "-X", "--request", "-d", "--data", "--data-raw", "--data-binary", "--data-ascii",
+        "-u", "--user", "-H", "--header", "-X", "--request", "-d", "--data", "--data-raw", "--data-binary", "--data-ascii", "--data-urlencode",
         "-b", "--cookie", "-c", "--cookie-jar", "--oauth2-bearer", "--url", "-x", "--proxy", "-U", "--proxy-user",
     ]
 
@@ -23,6 +26,9 @@ public enum CurlArguments {
         var request = ClientRequest(url: URL(string: "http://placeholder.invalid/")!)
         var explicitMethod: String?
         var proxyUser: String?
+        var data: [String] = []
+        var head = false
+        var dataInQuery = false
         for (flag, value) in tokens {
             switch flag {
             case "-u", "--user":
@@ -34,7 +40,11 @@ public enum CurlArguments {
                 guard let colon = line.firstIndex(of: ":") else { throw CurlError("-H takes 'Name: value', got '\(line)'") }
                 request.headers.append(Exchange.Header(String(line[..<colon]), String(line[line.index(after: colon)...].drop { $0 == " " })))
             case "-X", "--request": explicitMethod = value
-            case "-d", "--data", "--data-raw", "--data-binary", "--data-ascii": request.body = Array((value ?? "").utf8)
+            // curl joins several data pieces with `&`.
+            case "-d", "--data", "--data-raw", "--data-binary", "--data-ascii": data.append(value ?? "")
+            case "--data-urlencode": data.append(try urlencoded(value ?? ""))
+            case "-I", "--head": head = true
+            case "-G", "--get": dataInQuery = true
             case "-b", "--cookie":
                 // curl: a value with `=` is cookies; anything else is a cookie file to read.
                 let text = value ?? ""
@@ -58,8 +68,17 @@ public enum CurlArguments {
             default: break
             }
         }
-        guard let url, ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+        guard var url, ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
             throw CurlError("the curl command names no http:// or https:// URL")
+        }
+        if !data.isEmpty {
+            let joined = data.joined(separator: "&")
+            // -G: the data goes into the query of a GET, as curl does.
+            if dataInQuery || head, let extended = URL(string: url.absoluteString + (url.query == nil ? "?" : "&") + joined) {
+                url = extended
+            } else {
+                request.body = Array(joined.utf8)
+            }
         }
         request.url = url
         if let proxyUser {
@@ -68,8 +87,22 @@ public enum CurlArguments {
             request.proxy?.user = String(parts.first ?? "")
             request.proxy?.password = parts.count > 1 ? String(parts[1]) : ""
         }
-        request.method = explicitMethod ?? (request.body == nil ? "GET" : "POST")
+        request.method = explicitMethod ?? (head ? "HEAD" : request.body == nil ? "GET" : "POST")
         return request
+    }
+
+    /// `--data-urlencode`: `content`, `=content` or `name=content`, the content percent-encoded as curl does
+    /// (`@file` forms are refused: the doctor reads no files for a body).
+    static func urlencoded(_ value: String) throws -> String {
+        if value.hasPrefix("@") || (!value.contains("=") && value.contains("@")) {
+            throw CurlError("the doctor does not read --data-urlencode from a file (\(value))")
+        }
+        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
+        allowed.insert(charactersIn: "-._~")
+        func encode(_ text: Substring) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? String(text) }
+        guard let equals = value.firstIndex(of: "=") else { return encode(value[...]) }
+        let name = value[..<equals]
+        return (name.isEmpty ? "" : name + "=") + encode(value[value.index(after: equals)...])
     }
 
     /// The words as (flag, value) pairs; a bare word is the URL (flag ""). Unknown flags are refused.
