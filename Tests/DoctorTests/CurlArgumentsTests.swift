@@ -36,6 +36,16 @@ import Testing
         #expect(try CurlArguments.parse(["curl", "--http2", "-4", "--fail-with-body", "https://h.test/"]).method == "GET")
     }
 
+    /// curl takes a URL without a scheme as http://; a file-like path stays a path.
+    @Test func aURLWithoutASchemeIsHTTPAsInCurl() throws {
+        #expect(try CurlArguments.parse(["curl", "-u", "a:b", "localhost:8080/admin"]).url.absoluteString == "http://localhost:8080/admin")
+        #expect(CurlArguments.withDefaultScheme("api.example/x?y=1") == "http://api.example/x?y=1")
+        #expect(CurlArguments.withDefaultScheme("[::1]:8080/") == "http://[::1]:8080/")
+        for path in ["/var/log/access.log", "./session.har", "logs/access.log", "https://h.test/"] {
+            #expect(CurlArguments.withDefaultScheme(path) == path)
+        }
+    }
+
     @Test func readsTheFlagsThatShapeTheRequest() throws {
         let request = try CurlArguments.parse([
             "curl", "-sSL", "-uuser:p:w", "-H", "Accept: application/json", "-X", "PUT", "--data-raw", "{}", "--digest",

@@ -64,7 +64,7 @@ public enum CurlArguments {
             case "--digest": request.digest = true
             case "-L", "--location": request.followRedirects = true
             case "-k", "--insecure": request.insecure = true
-            case "--url", "": url = URL(string: value ?? "")
+            case "--url", "": url = URL(string: withDefaultScheme(value ?? ""))
             default: break
             }
         }
@@ -89,6 +89,16 @@ public enum CurlArguments {
         }
         request.method = explicitMethod ?? (head ? "HEAD" : request.body == nil ? "GET" : "POST")
         return request
+    }
+
+    /// A URL without a scheme gets `http://`, as curl gives it, when what comes before the first `/` names a host
+    /// (`localhost`, a dotted name or address, or a `:port`): `localhost:8080/admin`, `api.example/x`. Anything else
+    /// is returned as it is.
+    public static func withDefaultScheme(_ text: String) -> String {
+        guard !text.contains("://"), let first = text.first, first != "/", first != "." else { return text }
+        let host = text.prefix { $0 != "/" && $0 != "?" }
+        let named = host == "localhost" || host.hasPrefix("localhost:") || host.contains(".") || host.contains(":") || host.hasPrefix("[")
+        return named && !host.isEmpty ? "http://" + text : text
     }
 
     /// `--data-urlencode`: `content`, `=content` or `name=content`, the content percent-encoded as curl does

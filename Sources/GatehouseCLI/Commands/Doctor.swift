@@ -74,7 +74,7 @@ struct DoctorCommand: AsyncParsableCommand {
             try await diagnoseFile(url)
             return
         }
-        if let url, curlCommand.isEmpty, !url.contains("://") {
+        if let url, curlCommand.isEmpty, !CurlArguments.withDefaultScheme(url).contains("://") || Self.namesAFile(url) {
             Terminal.error("gatehouse doctor: '\(url)' is neither a file here nor an http:// or https:// URL")
             throw ExitCode(2)
         }
@@ -136,6 +136,14 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         print(json ? DoctorReport.json(diagnosis) : DoctorReport.text(diagnosis), terminator: json ? "\n" : "")
         if diagnosis.findings.contains(where: { $0.severity == .cause }) { throw ExitCode(1) }
+    }
+
+    /// A name without a scheme that ends like one of the doctor's files (`access.log`, `session.har`), which
+    /// curl would take for a host name: said as a missing file rather than looked up in DNS.
+    static func namesAFile(_ text: String) -> Bool {
+        guard !text.contains(":"), !text.contains("/") else { return false }
+        let name = text.lowercased()
+        return [".log", ".gz", ".har", ".conf", ".json", ".txt", ".htaccess", ".htpasswd", ".htdigest", ".yaml", ".yml"].contains { name.hasSuffix($0) }
     }
 
     /// A `.har` file, or JSON that opens with a `log` object.
