@@ -157,6 +157,7 @@ CustomLog {folder}/custom.log timed
     doctor = subprocess.run([BINARY, "doctor", "--json", os.path.join(folder, "access.log"), os.path.join(folder, "error.log")], capture_output=True, text=True)
     assert json.loads(doctor.stdout)["status"]["401"] == truth["401"]
     assert json.loads(doctor.stdout)["reasons"] == report["reasons"], "several log files are read together, as gatehouse logs does"
+    assert doctor.returncode == 1, "refused logins and attacks are causes"
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -194,6 +195,11 @@ def test_since_counts_only_recent_lines(tmp_path):
     assert recent.returncode == 0 and json.loads(recent.stdout)["status"]["401"] == 3
     none = subprocess.run([BINARY, "logs", "--json", "--since", "1h", str(log)], capture_output=True, text=True)
     assert none.returncode == 0 and json.loads(none.stdout)["status"]["401"] == 0, "readable logs with nothing that recent"
+    handshakes = tmp_path / "handshakes.log"
+    handshakes.write_text('127.0.0.1 - - [24/Nov/2026:05:30:00 +0000] "GET /basic/ HTTP/1.1" 401 381 "-" "curl/8.5.0"\n'
+                          '127.0.0.1 - bob [24/Nov/2026:05:30:01 +0000] "GET /basic/ HTTP/1.1" 200 3 "-" "curl/8.5.0"\n')
+    assert subprocess.run([BINARY, "doctor", str(handshakes)], capture_output=True).returncode == 0, "a first challenge is no cause"
+    assert subprocess.run([BINARY, "doctor", str(log)], capture_output=True).returncode == 1, "bob's refused logins are"
     wrong = subprocess.run([BINARY, "logs", "--since", "last tuesday", str(log)], capture_output=True, text=True)
     assert wrong.returncode == 2 and "--since 'last tuesday' is not a time" in wrong.stderr
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Doctor
 import Foundation
+import LogAnalysis
 
 /// `gatehouse doctor URL [curl flags]`: names the cause of a 401 and the fix.
 struct DoctorCommand: AsyncParsableCommand {
@@ -109,7 +110,7 @@ struct DoctorCommand: AsyncParsableCommand {
     /// `gatehouse doctor CONFIG` (nginx or Apache, a file or a directory) or `gatehouse doctor LOGFILE…`.
     private func diagnoseFile(_ path: String) async throws {
         if !moreLogs.isEmpty {
-            try await Logs.report(files: [path] + moreLogs, format: nil, json: json, html: nil)
+            try await diagnoseLogs([path] + moreLogs)
             return
         }
         if Self.looksLikeHAR(path) {
@@ -124,7 +125,7 @@ struct DoctorCommand: AsyncParsableCommand {
             return
         }
         guard ConfigDiagnosis.looksLikeConfig(path) else {
-            try await Logs.report(files: [path], format: nil, json: json, html: nil)
+            try await diagnoseLogs([path])
             return
         }
         let diagnosis: ConfigDiagnosis
@@ -136,6 +137,15 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         print(json ? DoctorReport.json(diagnosis) : DoctorReport.text(diagnosis), terminator: json ? "\n" : "")
         if diagnosis.findings.contains(where: { $0.severity == .cause }) { throw ExitCode(1) }
+    }
+
+    /// Logs, reported as `gatehouse logs` does; the exit status is 1 when they show a cause: refused credentials
+    /// (401 to a request that sent one, or an error log's failure), an attack, or a stale saved credential. First
+    /// challenges alone are the normal handshake (0).
+    private func diagnoseLogs(_ paths: [String]) async throws {
+        let report = try await Logs.report(files: paths, format: nil, json: json, html: nil)
+        let failures = report.summary.failuresByClient.values.reduce(0) { $0 + $1.failures }
+        if failures > 0 || !report.attacks.isEmpty || !report.staleCredentials.isEmpty { throw ExitCode(1) }
     }
 
     /// A name without a scheme that ends like one of the doctor's files (`access.log`, `session.har`), which

@@ -112,7 +112,9 @@ struct Logs: AsyncParsableCommand {
     }
 
     /// Shared with `gatehouse doctor LOGFILE`.
-    static func report(files: [String], format: String?, layout: String? = nil, since: Int? = nil, json: Bool, html: String?) async throws {
+    /// Prints the report and returns it (`gatehouse doctor LOGFILE…` judges its exit status by it).
+    @discardableResult
+    static func report(files: [String], format: String?, layout: String? = nil, since: Int? = nil, json: Bool, html: String?) async throws -> LogReport {
         let (forced, custom) = try readers(format: format, layout: layout)
         let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
         let progress = ProgressBar(total: sizes.reduce(0, +))
@@ -132,5 +134,6 @@ struct Logs: AsyncParsableCommand {
         print(json ? LogsReport.json(report) : LogsReport.text(report), terminator: json ? "\n" : "")
         // Nothing could be read (2); with --since, readable logs may simply have nothing that recent (0).
         if summary.requests == 0 && summary.errorLogLines == 0 && (since == nil || summary.files.allSatisfy { $0.format == nil }) { throw ExitCode(2) }
+        return report
     }
 }
