@@ -93,6 +93,18 @@ import Testing
         }
     }
 
+    /// A folder stands for the logs in it, rotated ones included, by name.
+    @Test func aFolderStandsForItsLogs() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("logs-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for name in ["access.log", "access.log.1", "access.log.2.gz", "error.log-20261124", "api.jsonl", "nginx.pid", ".hidden.log", "notes.txt"] {
+            FileManager.default.createFile(atPath: folder + "/" + name, contents: Data())
+        }
+        let names = LogPaths.expand([folder]).map { ($0 as NSString).lastPathComponent }
+        #expect(names == ["access.log", "access.log.1", "access.log.2.gz", "api.jsonl", "error.log-20261124"])
+        #expect(LogPaths.expand(["/no/such.log"]) == ["/no/such.log"], "a file stays as given, even a missing one")
+    }
+
     @Test func formatsAreDetected() {
         #expect(LogFormat.detect([#"{"status":401,"client":"::1"}"#]) == .json)
         #expect(LogFormat.detect(["2026/11/24 05:23:08 [error] 7#7: *3 user \"x\": password mismatch, client: 1.2.3.4"]) == .nginxError)

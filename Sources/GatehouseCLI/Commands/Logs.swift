@@ -116,6 +116,7 @@ struct Logs: AsyncParsableCommand {
     @discardableResult
     static func report(files: [String], format: String?, layout: String? = nil, since: Int? = nil, json: Bool, html: String?) async throws -> LogReport {
         let (forced, custom) = try readers(format: format, layout: layout)
+        let files = LogPaths.expand(files)
         let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
         let progress = ProgressBar(total: sizes.reduce(0, +))
         var advance: (@Sendable (Int) -> Void)?
