@@ -15,7 +15,7 @@ struct Logs: AsyncParsableCommand {
             (stale-client-credentials). A line that cannot be read is reported with its byte offset; the rest is analysed.
             """)
 
-    @Argument(help: "Log files (plain or .gz).")
+    @Argument(help: "Log files (plain or .gz), or folders of them (their *.log, rotated and gzipped ones included).")
     var files: [String]
     @Option(help: "Read every file in this format instead of detecting it: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: String?
