@@ -32,13 +32,16 @@ public enum GatewayApplication {
             throw error
         }
         var services: [any Service] = [state.audit, Reloader(state: state), Housekeeping(state: state), HTTPClientService(client: httpClient)]
-        var server = HTTPServerBuilder.http1()
+        let connections = config.connections
+        let registry = ConnectionRegistry(cap: connections.perAddress, exempt: config.trustedProxies)
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionGuard(settings: connections, registry: registry)])
+        var server = HTTPServerBuilder.http1(configuration: http1)
         let redirect = HTTPSRedirect(httpsPort: config.port)
         if let tls = config.tls {
             let certificates = try CertificateReloader(certificate: tls.certificate, key: tls.key) { error in
                 logger.error("tls: kept the previous certificate: \(error)")
             }
-            server = try .tls(.http1(), tlsConfiguration: certificates.configuration())
+            server = try .tls(.http1(configuration: http1), tlsConfiguration: certificates.configuration())
             if let plain = tls.redirectHTTP, let colon = plain.lastIndex(of: ":"), let port = Int(plain[plain.index(after: colon)...]) {
                 services.append(Application(
                     responder: redirect,

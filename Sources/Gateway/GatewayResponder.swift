@@ -18,10 +18,23 @@ public struct GatewayResponder: HTTPResponder {
         let snapshot = state.current
         let config = snapshot.config
         let (client, address) = ClientAddress.resolve(peer: context.remoteAddress, headers: request.headers, trusted: config.trustedProxies)
+        let target: CanonicalTarget
+        do {
+            target = try CanonicalTarget(requestTarget: request.head.path ?? "")
+        } catch {
+            let decision = Decision.refusedTarget(error)
+            var response = RefusalResponse.make(decision, requestID: requestID)
+            finish(&response, request: request, decision: decision, config: config, requestID: requestID)
+            record(decision, status: response.status.code, request: request, client: client, requestID: requestID, start: start)
+            return response
+        }
+        // From here on the request carries the canonical target only: every decision and the upstream see one path.
+        var head = request.head
+        head.path = target.target
+        var request = Request(head: head, body: request.body)
         if let metrics = config.metrics, request.uri.path == metrics.path {
             return metricsResponse(allowed: address.map { metrics.allow.contains($0) } ?? false, requestID: requestID)
         }
-        var request = request
         let sessions = SessionEndpoints(gatekeeper: snapshot.gatekeeper, secure: config.secureCookies)
         let dashboard = config.admin.map { Dashboard(admin: $0, config: config, gatekeeper: snapshot.gatekeeper, store: state.store) }
         if let (page, decision) = await ownPage(request, client: client, sessions: sessions, tokens: snapshot.tokens, dashboard: dashboard) {
@@ -30,7 +43,7 @@ public struct GatewayResponder: HTTPResponder {
             record(decision, status: response.status.code, request: request, client: client, requestID: requestID, start: start)
             return response
         }
-        let decision = await snapshot.gatekeeper.decide(&request, client: client, address: address)
+        let decision = await snapshot.gatekeeper.decide(&request, target: target, client: client, address: address)
         var response: Response
         var outcome = decision
         switch decision.outcome {
@@ -39,7 +52,7 @@ public struct GatewayResponder: HTTPResponder {
                 response = try await deliver(request, context: context, decision: decision, config: config, client: client, requestID: requestID)
             } catch {
                 outcome.outcome = .upstreamError
-                outcome.reason = "upstream-error"
+                outcome.reason = .upstreamError
                 outcome.detail = "the upstream failed: \(error)"
                 response = RefusalResponse.upstreamFailure(requestID: requestID)
             }
@@ -76,7 +89,7 @@ public struct GatewayResponder: HTTPResponder {
         state.audit.record(AuditRecord(
             time: Date(), requestID: requestID, client: client, method: request.method.rawValue, path: request.uri.path,
             route: decision.route?.path, scheme: outcome.scheme?.rawValue, user: outcome.user ?? outcome.identity?.user, outcome: outcome.outcome.rawValue,
-            status: outcome.status, reason: outcome.reason, detail: outcome.detail,
+            status: outcome.status, reason: outcome.reason?.id, detail: outcome.detail,
             latencyMicroseconds: Int(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)))
     }
 

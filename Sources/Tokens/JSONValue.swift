@@ -40,6 +40,7 @@ public enum JSONValue: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     public var stringValue: String? { if case .string(let value) = self { value } else { nil } }
+    public var arrayValue: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
     public var numberValue: Double? { if case .number(let value) = self { value } else { nil } }
 
     /// Compact JSON text, keys sorted.

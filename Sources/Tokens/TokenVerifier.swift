@@ -39,6 +39,9 @@ public struct TokenVerifier: Sendable {
         guard algorithm.lowercased() != "none" else {
             return [TokenCheck("algorithm", .failed, "alg 'none' means unsigned; it is never accepted", reason: "token-algorithm-mismatch")]
         }
+        if let critical = token.header["crit"] {
+            return [Self.criticalCheck(critical)]
+        }
         guard let keys else {
             return [
                 TokenCheck("algorithm", .notChecked, "alg \(algorithm); no keys given to check it against"),
@@ -62,6 +65,15 @@ public struct TokenVerifier: Sendable {
                 ? TokenCheck("signature", .passed, "the signature verifies")
                 : TokenCheck("signature", .failed, "the signature does not verify with the given key (wrong key, or a secret encoded differently)", reason: "token-signature-invalid"))
         return checks
+    }
+
+    /// RFC 7515 §4.1.11: a recipient that does not understand every extension `crit` names must refuse the token,
+    /// and `crit` may not name a registered parameter (`exp`, `alg`, …) nor be empty. This verifier implements no
+    /// extension, so any `crit` refuses the token, whatever its signature.
+    static func criticalCheck(_ critical: JSONValue) -> TokenCheck {
+        let names = critical.arrayValue?.compactMap(\.stringValue) ?? []
+        let listed = names.isEmpty ? "no extension (crit must be a non-empty array of names)" : names.joined(separator: ", ")
+        return TokenCheck("crit", .failed, "the header's crit names \(listed); no extension is understood, so the token is refused (RFC 7515 §4.1.11)", reason: "token-critical-header")
     }
 
     private func verifySignature(_ token: DecodedJWT, keys: TokenKeys) async -> Bool {

@@ -198,3 +198,44 @@ import Testing
         #expect(CustomLogFormat("%h %u %t") == nil, "a layout without a status counts nothing")
     }
 }
+
+/// Lines cut and corrupted the ways a truncated write, a disk error or an attacker's request line leave them: every
+/// mutation is read or refused, never a trap (a combined line without its user field, `host - [`, used to build a
+/// range whose bounds crossed).
+@Suite struct CorruptLogLineTests {
+    static let seed = Array(#"203.0.113.9 - alice [10/Oct/2000:13:55:36 -0700] "GET /a?b=\"1\" HTTP/1.1" 401 23 "-" "curl/8.0""#.utf8)
+    static let noise: [UInt8] = [0x20, 0x22, 0x5B, 0x5D, 0x2D, 0x5C, 0x3F, 0x30, 0x00, 0xFF]
+
+    @Test func aLineWithoutItsUserFieldIsNotRead() {
+        var clock = MinuteClock()
+        let line = Array(#"203.0.113.9 - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 401 23"#.utf8)
+        #expect(line.withUnsafeBytes { CombinedLine.parse($0, clock: &clock) } == nil)
+    }
+
+    @Test func everyCutDeletionAndSubstitutionIsReadWithoutATrap() {
+        var clock = MinuteClock()
+        var mutants: [[UInt8]] = []
+        for index in Self.seed.indices {
+            mutants.append(Array(Self.seed[..<index]))
+            var deleted = Self.seed
+            deleted.remove(at: index)
+            mutants.append(deleted)
+            for byte in Self.noise {
+                var replaced = Self.seed
+                replaced[index] = byte
+                mutants.append(replaced)
+            }
+        }
+        var read = 0
+        for mutant in mutants {
+            mutant.withUnsafeBytes { line in
+                guard let parsed = CombinedLine.parse(line, clock: &clock) else { return }
+                read += 1
+                _ = parsed.path(in: line).map { line.text($0) }
+                _ = parsed.userAgent(in: line).map { line.text($0) }
+                _ = parsed.user.map { line.text($0) }
+            }
+        }
+        #expect(read > 0 && read < mutants.count, "some mutants are still lines, some are not (\(read) of \(mutants.count))")
+    }
+}

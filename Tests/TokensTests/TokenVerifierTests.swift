@@ -22,6 +22,29 @@ import Testing
         #expect(await TokenVerifier(keys: keys).verify(tampered, now: before).failure?.reason == "token-signature-invalid")
     }
 
+    /// RFC 7515 §4.1.11: a token whose `crit` names anything is refused even with a valid signature: an extension
+    /// (`b64`), a registered name (`exp`, which crit may not hold), an empty list, or a list that is not one.
+    @Test(arguments: [#"["exp"]"#, #"["b64"]"#, #"["http://example.com/ext"]"#, "[]", #""exp""#])
+    func criticalHeaderExtensionsAreRefused(crit: String) async throws {
+        let secret = Array("an HMAC secret of at least thirty-two bytes!".utf8)
+        let header = #"{"alg":"HS256","kid":"k1","crit":\#(crit)}"#
+        let payload = #"{"sub":"svc","exp":\#(Int(Date().timeIntervalSince1970) + 300)}"#
+        func b64(_ bytes: [UInt8]) -> String {
+            Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+        }
+        let input = b64(Array(header.utf8)) + "." + b64(Array(payload.utf8))
+        let signature = HMAC<SHA256>.authenticationCode(for: Array(input.utf8), using: SymmetricKey(data: secret))
+        let token = input + "." + b64(Array(signature))
+        let keys = try await TokenKeys.jwks(json: #"{"keys":[{"kty":"oct","kid":"k1","alg":"HS256","k":"\#(b64(secret))"}]}"#)
+        let verification = await TokenVerifier(keys: keys).verify(token)
+        #expect(!verification.isValid, "crit \(crit)")
+        #expect(verification.failure?.reason == "token-critical-header", "crit \(crit)")
+        let withoutCrit = b64(Array(#"{"alg":"HS256","kid":"k1"}"#.utf8)) + "." + b64(Array(payload.utf8))
+        let control = withoutCrit + "." + b64(Array(HMAC<SHA256>.authenticationCode(for: Array(withoutCrit.utf8), using: SymmetricKey(data: secret))))
+        #expect(await TokenVerifier(keys: keys).verify(control).isValid, "the same token without crit is valid")
+    }
+
     static func signed(_ claims: [String: Any], kid: String = "k1", key: ES256PrivateKey) async throws -> String {
         struct Payload: JWTPayload {
             var exp: ExpirationClaim?; var nbf: NotBeforeClaim?; var aud: AudienceClaim?; var iss: IssuerClaim?

@@ -23,7 +23,7 @@ struct Explain: AsyncParsableCommand {
             Terminal.error("gatehouse explain: no decision recorded for request id '\(requestID)'")
             throw ExitCode(2)
         }
-        let explanation = record.reason.map(ReasonCatalog.explain)
+        let explanation = record.reason.map(Reason.init(id:))
         if json {
             print(ExplainReport.json(record, explanation))
         } else {

@@ -5,7 +5,7 @@ import Tokens
 
 /// `gatehouse explain` output: the decision, the precise reason, what it means and the fix.
 enum ExplainReport {
-    static func text(_ record: AuditRecord, _ explanation: ReasonExplanation?) -> String {
+    static func text(_ record: AuditRecord, _ explanation: Reason?) -> String {
         var lines = [
             Terminal.bold("Request \(Terminal.printable(record.requestID))") + ": \(record.method) \(Terminal.printable(record.path)) → \(record.status) (\(record.outcome))",
             "  time:    \(TimeDescription.utc(record.time))",
@@ -15,7 +15,7 @@ enum ExplainReport {
         if let scheme = record.scheme { lines.append("  scheme:  \(scheme)") }
         if let user = record.user { lines.append("  user:    \(Terminal.printable(user))") }
         if let explanation {
-            lines.append("  reason:  " + Terminal.red(explanation.reason) + (explanation.causeID.map { "  (cause: \($0))" } ?? ""))
+            lines.append("  reason:  " + Terminal.red(explanation.id) + (explanation.causeID.map { "  (cause: \($0))" } ?? ""))
             if let detail = record.detail { lines.append("  found:   \(Terminal.printable(detail))") }
             lines.append("")
             lines.append("What it means: \(explanation.meaning)")
@@ -26,7 +26,7 @@ enum ExplainReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func json(_ record: AuditRecord, _ explanation: ReasonExplanation?) -> String {
+    static func json(_ record: AuditRecord, _ explanation: Reason?) -> String {
         OrderedJSON.object([
             ("request_id", .string(record.requestID)), ("time", .string(TimeDescription.utc(record.time))),
             ("client", .string(record.client)), ("method", .string(record.method)), ("path", .string(record.path)),

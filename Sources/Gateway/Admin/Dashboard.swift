@@ -24,7 +24,7 @@ struct Dashboard {
         guard case .valid(let record) = await session.check(cookieHeader: request.headers[.cookie]) else {
             decision.outcome = .unauthorized
             decision.status = 303
-            decision.reason = "no-credentials"
+            decision.reason = .noCredentials
             decision.detail = "the dashboard needs an admin's session"
             return (Self.redirect(Gatekeeper.loginLocation(next: request.uri.description, reason: nil)), decision)
         }
@@ -32,7 +32,7 @@ struct Dashboard {
         guard admin.users.contains(record.user) else {
             decision.outcome = .forbidden
             decision.status = 403
-            decision.reason = "user-not-allowed"
+            decision.reason = .userNotAllowed
             decision.detail = "'\(record.user)' is not among the admin users"
             return (HTMLPage.response(LoginPage.message(title: "Not allowed", text: "The dashboard is for administrators.", link: "/"), status: .forbidden), decision)
         }
@@ -42,12 +42,12 @@ struct Dashboard {
             guard SessionEndpoints.sameOrigin(request), let token = form["csrf"], ConstantTime.equals(token, record.csrf), let key = form["key"] else {
                 decision.outcome = .forbidden
                 decision.status = 403
-                decision.reason = "csrf-token"
+                decision.reason = .csrfToken
                 decision.detail = "an unban without the session's CSRF token, or from another origin"
                 return (HTMLPage.response(LoginPage.message(title: "Not done", text: "This form did not come from this site, so nothing was changed.", link: admin.path), status: .forbidden), decision)
             }
             let lifted = await gatekeeper.lockout.unban(key: key)
-            decision.reason = "unbanned"
+            decision.reason = .unbanned
             decision.detail = lifted ? "'\(record.user)' lifted the ban on \(key)" : "no ban on \(key) to lift"
             return (Self.redirect(admin.path), decision)
         }

@@ -94,7 +94,7 @@ struct DashboardPage {
         let e = HTMLText.escape
         guard let search else { return "" }
         guard let found else { return "<p id=explained role=status>No request with id \(e(search)) in the audit trail.</p>\n" }
-        let explanation = found.reason.map(ReasonCatalog.explain)
+        let explanation = found.reason.map(Reason.init(id:))
         var lines = [
             "Request \(found.requestID): \(found.method) \(found.path) → \(found.status) (\(found.outcome))",
             "time:    \(TimeDescription.utc(found.time))", "client:  \(found.client)",

@@ -46,28 +46,28 @@ public final class APIKeyAuthenticator: SchemeAuthenticator {
     public func authenticate(key text: String) async -> SchemeOutcome {
         guard let key = APIKeyToken(text) else {
             return .failed(AuthFailure(
-                reason: "api-key-malformed", detail: "the value in \(placement) is not a ghk_<id>_<secret> key",
+                reason: .apiKeyMalformed, detail: "the value in \(placement) is not a ghk_<id>_<secret> key",
                 clientDetail: "The API key is not valid."))
         }
         let record = await lookUp(key.id)
         let storedHash = record?.secretHash ?? String(repeating: "0", count: 64)
         let matches = ConstantTime.equals(key.secretHash, storedHash)
         guard let record else {
-            return .failed(AuthFailure(reason: "api-key-unknown", detail: "no API key with id \(key.id)", clientDetail: "The API key is not valid."))
+            return .failed(AuthFailure(reason: .apiKeyUnknown, detail: "no API key with id \(key.id)", clientDetail: "The API key is not valid."))
         }
         guard matches else {
             return .failed(AuthFailure(
-                reason: "api-key-mismatch", claimedUser: record.user, detail: "the secret of key \(key.id) ('\(record.name)') does not match",
+                reason: .apiKeyMismatch, claimedUser: record.user, detail: "the secret of key \(key.id) ('\(record.name)') does not match",
                 clientDetail: "The API key is not valid."))
         }
         if let revoked = record.revoked {
             return .failed(AuthFailure(
-                reason: "api-key-revoked", claimedUser: record.user,
+                reason: .apiKeyRevoked, claimedUser: record.user,
                 detail: "key \(key.id) ('\(record.name)') was revoked at \(TimeDescription.utc(revoked))", clientDetail: "The API key is not valid."))
         }
         if let expires = record.expires, expires <= Date() {
             return .failed(AuthFailure(
-                reason: "api-key-expired", claimedUser: record.user,
+                reason: .apiKeyExpired, claimedUser: record.user,
                 detail: "key \(key.id) ('\(record.name)') expired at \(TimeDescription.utc(expires))", clientDetail: "The API key expired."))
         }
         return .authenticated(Identity(user: record.user, scheme: .apiKey, scopes: Set(record.scopes)), responseHeaders: [])

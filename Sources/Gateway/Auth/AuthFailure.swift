@@ -2,17 +2,17 @@ import HTTPAuth
 
 /// Why a presented credential was refused: the precise reason for the operator and a safe sentence for the client.
 ///
-/// ``reason`` is a stable id (`unknown-user`, `password-mismatch`, `token-expired`, `stale-nonce`, …) that the
-/// audit trail keeps and `gatehouse explain` turns into a fix. ``clientDetail`` never says whether a user exists:
-/// an unknown user and a wrong password read the same.
+/// ``reason`` (`unknown-user`, `password-mismatch`, `token-expired`, `stale-nonce`, …) is what the audit trail keeps
+/// and `gatehouse explain` turns into a fix; the client sees its public code only. ``clientDetail`` never says
+/// whether a user exists: an unknown user and a wrong password read the same.
 public struct AuthFailure: Sendable, Hashable, Error {
-    public var reason: String
+    public var reason: Reason
     /// The user the client claimed, for the audit trail and the per-user lockout.
     public var claimedUser: String?
     /// What was found, for the operator; never a secret.
     public var detail: String
     public var clientDetail: String
-    /// 400 for a credential that cannot be read, 401 otherwise.
+    /// The reason's status unless told otherwise: 400 for a credential that cannot be read, 401 for a refused one.
     public var status: Int
     /// For Bearer: the RFC 6750 error code to put in the challenge.
     public var bearerError: BearerErrorCode?
@@ -22,14 +22,14 @@ public struct AuthFailure: Sendable, Hashable, Error {
     public var countsAsFailure = true
 
     public init(
-        reason: String, claimedUser: String? = nil, detail: String, clientDetail: String, status: Int = 401,
+        reason: Reason, claimedUser: String? = nil, detail: String, clientDetail: String, status: Int? = nil,
         bearerError: BearerErrorCode? = nil
     ) {
         self.reason = reason
         self.claimedUser = claimedUser
         self.detail = detail
         self.clientDetail = clientDetail
-        self.status = status
+        self.status = status ?? reason.status
         self.bearerError = bearerError
     }
 
@@ -39,7 +39,7 @@ public struct AuthFailure: Sendable, Hashable, Error {
     /// A credential that cannot be read at all (bad base64, broken parameters): 400, not counted as a guess.
     public static func malformed(_ detail: String, scheme: String) -> AuthFailure {
         var failure = AuthFailure(
-            reason: "malformed-credentials", detail: detail,
+            reason: .malformedCredentials, detail: detail,
             clientDetail: "The \(scheme) credentials in the Authorization header cannot be read: \(detail)", status: 400)
         failure.countsAsFailure = false
         return failure

@@ -36,11 +36,11 @@ public struct BasicAuthenticator: SchemeAuthenticator {
             return .authenticated(Identity(user: user, scheme: .basic), responseHeaders: [])
         case .unknownUser:
             return .failed(AuthFailure(
-                reason: "unknown-user", claimedUser: user, detail: "no user '\(user)' in \(users.path)",
+                reason: .unknownUser, claimedUser: user, detail: "no user '\(user)' in \(users.path)",
                 clientDetail: AuthFailure.wrongPassword))
         case .passwordMismatch:
             return .failed(AuthFailure(
-                reason: "password-mismatch", claimedUser: user, detail: "the password does not match the hash of '\(user)' in \(users.path)",
+                reason: .passwordMismatch, claimedUser: user, detail: "the password does not match the hash of '\(user)' in \(users.path)",
                 clientDetail: AuthFailure.wrongPassword))
         }
     }

@@ -53,7 +53,7 @@ public final class BearerAuthenticator: SchemeAuthenticator {
             return .authenticated(cached.identity, responseHeaders: [])
         }
         var verification = await TokenVerifier(keys: await keys.keys(), policy: policy).verify(token, now: now)
-        if verification.failure?.reason == "token-key-unknown", let fresh = await keys.keysAfterUnknownKeyID() {
+        if verification.failure?.reason == Reason.tokenKeyUnknown.id, let fresh = await keys.keysAfterUnknownKeyID() {
             verification = await TokenVerifier(keys: fresh, policy: policy).verify(token, now: now)
         }
         guard let decoded = verification.token, verification.isValid else {
@@ -87,23 +87,24 @@ public final class BearerAuthenticator: SchemeAuthenticator {
 
     private static func failure(_ verification: TokenVerification) -> AuthFailure {
         let check = verification.failure
-        let reason = check?.reason ?? "token-invalid"
+        let reason = check?.reason.map(Reason.init(id:)) ?? .tokenSignatureInvalid
         let user = verification.token?.claims["sub"]?.stringValue
         var failure = AuthFailure(
             reason: reason, claimedUser: user, detail: check.map { "\($0.name): \($0.detail)" } ?? "the token was refused",
             clientDetail: clientDetail(reason), bearerError: .invalidToken)
-        failure.countsAsFailure = ["token-signature-invalid", "token-malformed"].contains(reason)
+        failure.countsAsFailure = [.tokenSignatureInvalid, .tokenMalformed].contains(reason)
         return failure
     }
 
-    private static func clientDetail(_ reason: String) -> String {
+    private static func clientDetail(_ reason: Reason) -> String {
         switch reason {
-        case "token-expired": "The access token expired."
-        case "token-not-yet-valid": "The access token is not valid yet (nbf or iat is in the future)."
-        case "token-audience-mismatch": "The access token was issued for another audience."
-        case "token-issuer-mismatch": "The access token was issued by an issuer this API does not trust."
-        case "token-malformed": "The access token is not a well-formed JWT."
-        case "token-algorithm-mismatch": "The access token is signed with an algorithm this API does not accept."
+        case .tokenExpired: "The access token expired."
+        case .tokenNotYetValid: "The access token is not valid yet (nbf or iat is in the future)."
+        case .tokenAudienceMismatch: "The access token was issued for another audience."
+        case .tokenIssuerMismatch: "The access token was issued by an issuer this API does not trust."
+        case .tokenMalformed: "The access token is not a well-formed JWT."
+        case .tokenAlgorithmMismatch: "The access token is signed with an algorithm this API does not accept."
+        case .tokenCriticalHeader: "The access token names critical header extensions (crit) this API does not understand."
         default: "The access token signature cannot be verified."
         }
     }

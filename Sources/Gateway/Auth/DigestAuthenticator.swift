@@ -13,8 +13,10 @@ public struct DigestAuthenticator: SchemeAuthenticator {
         self.users = users
     }
 
+    /// One challenge per algorithm the route's file can verify for its users (``HtdigestFile/offerable(_:realm:)``).
     public func challenges(after failure: AuthFailure?) -> [Challenge] {
-        verifier.challenges(stale: failure?.staleNonce ?? false)
+        let offered = users.value.offerable(verifier.algorithms, realm: verifier.realm)
+        return verifier.challenges(stale: failure?.staleNonce ?? false, offered: offered)
     }
 
     public func authenticate(_ credentials: Credentials, facts: RequestFacts) async -> SchemeOutcome {
@@ -37,7 +39,7 @@ public struct DigestAuthenticator: SchemeAuthenticator {
 
     private static func failure(_ failure: DigestFailure, response: DigestResponse) -> AuthFailure {
         let user = response.userhash ? nil : response.username
-        var result = AuthFailure(reason: failure.reason, claimedUser: user, detail: failure.message, clientDetail: clientDetail(failure))
+        var result = AuthFailure(reason: Reason(id: failure.reason), claimedUser: user, detail: failure.message, clientDetail: clientDetail(failure))
         result.staleNonce = failure.isStale
         result.countsAsFailure = [DigestFailure.unknownUser, .passwordMismatch].contains(failure)
         return result

@@ -48,6 +48,7 @@ public enum ConfigLoader {
         if let list = try node.optional("deny") { config.deny = try cidrs(list) }
         if let realm = try node.optional("realm") { config.realm = try realm.string() }
         if let lockout = try node.optional("lockout") { config.lockout = try Self.lockout(lockout) }
+        if let connections = try node.optional("connections") { config.connections = try Self.connections(connections) }
         if let log = try node.optional("access_log") {
             let value = try log.string()
             config.accessLog = value == "-" ? "-" : try log.filePath(relativeTo: base)
@@ -150,6 +151,19 @@ static func lockout(_ node: ConfigNode) throws -> GatewayConfig.Lockout {
         if let ban = try node.optional("ban") { lockout.ban = try ban.duration() }
         try node.finish()
         return lockout
+    }
+
+    static func connections(_ node: ConfigNode) throws -> GatewayConfig.Connections {
+        var node = node
+        var connections = GatewayConfig.Connections()
+        for (key, path) in [("header_timeout", \GatewayConfig.Connections.headerTimeout), ("keepalive_timeout", \.keepaliveTimeout), ("body_timeout", \.bodyTimeout)] {
+            guard let value = try node.optional(key) else { continue }
+            connections[keyPath: path] = try value.duration()
+            guard connections[keyPath: path] > 0 else { throw value.error("expected a duration above 0s") }
+        }
+        if let cap = try node.optional("per_address") { connections.perAddress = try cap.int(in: 0...1_000_000) }
+        try node.finish()
+        return connections
     }
 
     static func metrics(_ node: ConfigNode) throws -> GatewayConfig.Metrics {

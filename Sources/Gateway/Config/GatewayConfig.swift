@@ -16,6 +16,7 @@ public struct GatewayConfig: Sendable {
     public var deny: [CIDR] = []
     public var realm: String = "Gatehouse"
     public var lockout = Lockout()
+    public var connections = Connections()
     public var routes: [Route] = []
     /// `-` for standard output, a path, or nil for no access log.
     public var accessLog: String?
@@ -56,6 +57,21 @@ public struct GatewayConfig: Sendable {
         public var failures = 5
         public var window: TimeInterval = 900
         public var ban: TimeInterval = 900
+        public init() {}
+    }
+
+    /// How long a client may take and how many connections one address may hold, with nginx's defaults
+    /// (`client_header_timeout 60s`, `keepalive_timeout 75s`, `client_body_timeout 60s`); nginx sets no cap per
+    /// address by default (`limit_conn`), so ours is high enough for a browser, an office behind one NAT or a load test.
+    public struct Connections: Sendable, Hashable {
+        /// From the connection, or the end of the previous response, to a whole request head.
+        public var headerTimeout: TimeInterval = 60
+        /// An idle keep-alive connection is closed after this.
+        public var keepaliveTimeout: TimeInterval = 75
+        /// The longest pause between two reads of a request body.
+        public var bodyTimeout: TimeInterval = 60
+        /// Connections open at once from one peer address; trusted proxies are not capped. 0: no cap.
+        public var perAddress = 256
         public init() {}
     }
 

@@ -21,8 +21,8 @@ public struct Decision: Sendable {
     public var outcome: Outcome
     public var status: Int
     public var route: RouteRuntime?
-    /// The precise reason id (`unknown-user`, `token-expired`, …); nil for a plain success.
-    public var reason: String?
+    /// The precise reason (`unknown-user`, `token-expired`, …); nil for a plain success.
+    public var reason: Reason?
     /// For the operator: what was found.
     public var detail: String?
     /// For the client: the problem's `detail`.
@@ -47,4 +47,15 @@ public struct Decision: Sendable {
     }
 
     public var isAllowed: Bool { [.allowed, .open].contains(outcome) }
+}
+
+extension Decision {
+    /// 400 for a request target that cannot be made canonical (``CanonicalTarget``), before any route is chosen.
+    static func refusedTarget(_ refusal: CanonicalTarget.Refusal) -> Decision {
+        var decision = Decision(outcome: .badRequest, status: Reason.pathRefused.status, route: nil)
+        decision.reason = .pathRefused
+        decision.detail = refusal.description
+        decision.clientDetail = "The request path is not accepted: \(refusal.description)."
+        return decision
+    }
 }

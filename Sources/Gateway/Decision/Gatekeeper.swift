@@ -25,21 +25,22 @@ public struct Gatekeeper: Sendable {
         routes.first { $0.matches(path) }
     }
 
-    public func decide(_ request: inout Request, client: String, address: IPAddress?) async -> Decision {
+    /// Decides about `request`, whose target was made canonical as `target`: routes are matched on its decoded path.
+    func decide(_ request: inout Request, target: CanonicalTarget, client: String, address: IPAddress?) async -> Decision {
         if let address, config.deny.contains(address) || (!config.allow.isEmpty && !config.allow.contains(address)) {
             var decision = Decision(outcome: .deniedAddress, status: 403, route: nil)
-            decision.reason = config.deny.contains(address) ? "address-denied" : "address-not-allowed"
-            decision.detail = "\(client) is \(decision.reason == "address-denied" ? "in the deny list" : "not in the allow list")"
+            decision.reason = config.deny.contains(address) ? .addressDenied : .addressNotAllowed
+            decision.detail = "\(client) is \(decision.reason == .addressDenied ? "in the deny list" : "not in the allow list")"
             decision.clientDetail = "Access from your address is not allowed."
             return decision
         }
         if let ban = await lockout.activeBan(on: [LockoutGuard.addressKey(client)]) {
             return banned(ban, route: nil)
         }
-        guard let route = route(for: Substring(request.uri.path)) else {
+        guard let route = route(for: Substring(target.path)) else {
             var decision = Decision(outcome: .notFound, status: 404, route: nil)
-            decision.reason = "no-route"
-            decision.detail = "no route matches \(request.uri.path)"
+            decision.reason = .noRoute
+            decision.detail = "no route matches \(target.path)"
             decision.clientDetail = "No resource here."
             return decision
         }
@@ -47,7 +48,7 @@ public struct Gatekeeper: Sendable {
         if let cors = route.config.cors, CORSPreflight.isPreflight(request), cors.allows(origin: request.headers[.origin]) {
             return Decision(outcome: .preflight, status: 204, route: route)
         }
-        var decision = await authenticate(&request, route: route, client: client)
+        var decision = await authenticate(&request, target: target, route: route, client: client)
         if decision.status == 401, route.authenticator(.session) != nil, [.get, .head].contains(request.method),
             request.headers[.accept]?.contains("text/html") == true
         {
@@ -65,14 +66,19 @@ public struct Gatekeeper: Sendable {
     }
 
     /// `/auth/login?next=…&m=…`: the page wanted and why the user is asked to log in.
-    static func loginLocation(next: String, reason: String?) -> String {
-        let message = ["session-expired": "expired", "session-idle": "idle", "session-unknown": "ended"][reason ?? ""] ?? "required"
+    static func loginLocation(next: String, reason: Reason?) -> String {
+        let message = switch reason {
+        case .sessionExpired?: "expired"
+        case .sessionIdle?: "idle"
+        case .sessionUnknown?: "ended"
+        default: "required"
+        }
         var allowed = CharacterSet.urlQueryAllowed
         allowed.remove(charactersIn: "&=+?#")
         return SessionEndpoints.loginPath + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/") + "&m=" + message
     }
 
-    private func authenticate(_ request: inout Request, route: RouteRuntime, client: String) async -> Decision {
+    private func authenticate(_ request: inout Request, target: CanonicalTarget, route: RouteRuntime, client: String) async -> Decision {
         var sessionFailure: AuthFailure?
         if let session = route.authenticator(.session) as? SessionAuthenticator {
             switch await session.check(cookieHeader: request.headers[.cookie]) {
@@ -83,10 +89,10 @@ public struct Gatekeeper: Sendable {
                 return authorizeSession(record, request: request, route: route)
             case .expired(let reason):
                 sessionFailure = AuthFailure(
-                    reason: reason, claimedUser: nil, detail: reason == "session-idle" ? "the session was idle too long" : "the session passed its absolute lifetime",
+                    reason: reason, claimedUser: nil, detail: reason == .sessionIdle ? "the session was idle too long" : "the session passed its absolute lifetime",
                     clientDetail: "Your session expired; log in again.")
             case .unknown:
-                sessionFailure = AuthFailure(reason: "session-unknown", detail: "the session cookie names no session (ended, or forged)", clientDetail: "Your session has ended; log in again.")
+                sessionFailure = AuthFailure(reason: .sessionUnknown, detail: "the session cookie names no session (ended, or forged)", clientDetail: "Your session has ended; log in again.")
             case .none:
                 break
             }
@@ -100,7 +106,7 @@ public struct Gatekeeper: Sendable {
         guard let credential = presented.credential else {
             if let sessionFailure { return refused(sessionFailure, route: route, scheme: .session) }
             var failure = AuthFailure(
-                reason: "no-credentials", detail: "the request carried no credential for this route",
+                reason: .noCredentials, detail: "the request carried no credential for this route",
                 clientDetail: "This resource needs authentication; the WWW-Authenticate header lists the schemes it accepts.")
             failure.countsAsFailure = false
             return refused(failure, route: route, scheme: nil)
@@ -108,12 +114,12 @@ public struct Gatekeeper: Sendable {
         guard let authenticator = credential.scheme.flatMap(route.authenticator) else {
             let offered = route.config.schemes.map(\.rawValue).joined(separator: ", ")
             var failure = AuthFailure(
-                reason: "scheme-not-offered", detail: "the client used \(credential.displayName); this route accepts \(offered)",
+                reason: .schemeNotOffered, detail: "the client used \(credential.displayName); this route accepts \(offered)",
                 clientDetail: "This resource does not accept \(credential.displayName) credentials; it accepts \(offered).")
             failure.countsAsFailure = false
             return refused(failure, route: route, scheme: nil)
         }
-        var facts = RequestFacts(method: request.method.rawValue, target: request.uri.description)
+        var facts = RequestFacts(method: request.method.rawValue, target: target.received)
         if credential.needsBody, let body = try? await request.collectBody(upTo: 1 << 20) {
             facts.body = Array(buffer: body)
         }
@@ -147,7 +153,7 @@ public struct Gatekeeper: Sendable {
     private func authorizeSession(_ record: SessionRecord, request: Request, route: RouteRuntime) -> Decision {
         let decision = authorize(Identity(user: record.user, scheme: .session), route: route)
         guard ![.get, .head, .options].contains(request.method), !SessionEndpoints.sameOrigin(request) else { return decision }
-        var refused = forbidden(decision, reason: "csrf-origin", detail: "a \(request.method.rawValue) with a session cookie from another origin (Origin: \(request.headers[.origin] ?? "none"))")
+        var refused = forbidden(decision, reason: .csrfOrigin, detail: "a \(request.method.rawValue) with a session cookie from another origin (Origin: \(request.headers[.origin] ?? "none"))")
         refused.clientDetail = "This request did not come from this site, so it was refused."
         return refused
     }
@@ -159,22 +165,22 @@ public struct Gatekeeper: Sendable {
         decision.user = identity.user
         decision.identity = identity
         if !require.users.isEmpty, !require.users.contains(identity.user) {
-            return forbidden(decision, reason: "user-not-allowed", detail: "'\(identity.user)' is not among the required users (\(require.users.joined(separator: ", ")))")
+            return forbidden(decision, reason: .userNotAllowed, detail: "'\(identity.user)' is not among the required users (\(require.users.joined(separator: ", ")))")
         }
         if !require.groups.isEmpty {
             let groups = route.groups?.value.groups(of: identity.user) ?? []
             if groups.isDisjoint(with: require.groups) {
-                return forbidden(decision, reason: "group-not-allowed", detail: "'\(identity.user)' is in none of the required groups (\(require.groups.joined(separator: ", ")))")
+                return forbidden(decision, reason: .groupNotAllowed, detail: "'\(identity.user)' is in none of the required groups (\(require.groups.joined(separator: ", ")))")
             }
         }
         let missing = require.scopes.filter { !identity.scopes.contains($0) }
         // A scope requirement refuses credentials that carry no scopes (passwords) too: a route that asks for a
         // scope must not be opened by another scheme beside it.
         if !missing.isEmpty {
-            var refused = forbidden(decision, reason: "insufficient-scope", detail: "missing scope \(missing.joined(separator: " ")); granted: \(identity.scopes.sorted().joined(separator: " "))")
+            var refused = forbidden(decision, reason: .insufficientScope, detail: "missing scope \(missing.joined(separator: " ")); granted: \(identity.scopes.sorted().joined(separator: " "))")
             refused.clientDetail = "The credential lacks the scope this resource needs: \(require.scopes.joined(separator: " "))."
             if identity.scheme == .bearer {
-                var failure = AuthFailure(reason: "insufficient-scope", detail: refused.detail ?? "", clientDetail: refused.clientDetail ?? "", status: 403, bearerError: .insufficientScope)
+                var failure = AuthFailure(reason: .insufficientScope, detail: refused.detail ?? "", clientDetail: refused.clientDetail ?? "", status: 403, bearerError: .insufficientScope)
                 failure.countsAsFailure = false
                 refused.failure = failure
             }
@@ -183,7 +189,7 @@ public struct Gatekeeper: Sendable {
         return decision
     }
 
-    private func forbidden(_ base: Decision, reason: String, detail: String) -> Decision {
+    private func forbidden(_ base: Decision, reason: Reason, detail: String) -> Decision {
         var decision = base
         decision.outcome = .forbidden
         decision.status = 403
@@ -207,7 +213,7 @@ public struct Gatekeeper: Sendable {
     private func banned(_ ban: Ban, route: RouteRuntime?, scheme: SchemeName? = nil, user: String? = nil, underlying: AuthFailure? = nil) -> Decision {
         var decision = Decision(outcome: .lockedOut, status: 429, route: route)
         let seconds = max(1, Int(ban.until.timeIntervalSinceNow.rounded(.up)))
-        decision.reason = ban.key.hasPrefix("user:") ? "user-locked-out" : "address-banned"
+        decision.reason = ban.key.hasPrefix("user:") ? .userLockedOut : .addressBanned
         decision.detail = "\(ban.key) is banned until \(TimeDescription.utc(ban.until)) (\(ban.reason))"
             + (underlying.map { "; the credential itself failed with \($0.reason)" } ?? "")
         decision.clientDetail = "Too many failed attempts; try again in \(seconds) seconds."

@@ -23,7 +23,7 @@ struct PresentedCredential {
         let fields = request.headers[values: .authorization]
         if fields.count > 1 {
             var failure = AuthFailure.malformed("the request has \(fields.count) Authorization fields; send exactly one", scheme: "request's")
-            failure.reason = "several-authorization-fields"
+            failure.reason = .severalAuthorizationFields
             failure.clientDetail = "The request has \(fields.count) Authorization header fields; send exactly one."
             failure.bearerError = .invalidRequest
             return .failure(failure)

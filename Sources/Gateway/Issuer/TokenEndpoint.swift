@@ -70,7 +70,7 @@ struct TokenEndpoint {
             let user = form["username"] ?? ""
             decision.user = user
             if let ban = await lockout.activeBan(on: [LockoutGuard.addressKey(client), LockoutGuard.userKey(user)]) {
-                return refuse(&decision, "invalid_grant", "Too many failed attempts; try again later.", reason: ban.key.hasPrefix("ip:") ? "address-banned" : "user-banned", detail: "token request during the ban on \(ban.key)", status: .tooManyRequests)
+                return refuse(&decision, "invalid_grant", "Too many failed attempts; try again later.", reason: ban.key.hasPrefix("ip:") ? .addressBanned : .userLockedOut, detail: "token request during the ban on \(ban.key)", status: .tooManyRequests)
             }
             switch await verifier.verify(user: user, password: form["password"] ?? "", in: users.value) {
             case .valid:
@@ -78,14 +78,14 @@ struct TokenEndpoint {
                 return await issue(user: user, scopes: Self.scopes(form["scope"]), family: SessionAuthenticator.randomToken(), decision: decision, detail: "password grant for '\(user)': a new token family")
             case .unknownUser, .passwordMismatch:
                 _ = await lockout.recordFailure(keys: [LockoutGuard.addressKey(client), LockoutGuard.userKey(user)])
-                return refuse(&decision, "invalid_grant", AuthFailure.wrongPassword, reason: "password-grant-refused", detail: "wrong user name or password for '\(user)' at the token endpoint")
+                return refuse(&decision, "invalid_grant", AuthFailure.wrongPassword, reason: .passwordGrantRefused, detail: "wrong user name or password for '\(user)' at the token endpoint")
             }
         case "refresh_token":
             return await refresh(form["refresh_token"] ?? "", decision: decision)
         case nil:
-            return refuse(&decision, "invalid_request", "grant_type is missing.", reason: "token-request-malformed", detail: "no grant_type", status: .badRequest)
+            return refuse(&decision, "invalid_request", "grant_type is missing.", reason: .tokenRequestMalformed, detail: "no grant_type", status: .badRequest)
         case let other?:
-            return refuse(&decision, "unsupported_grant_type", "Use grant_type=password or refresh_token.", reason: "token-request-malformed", detail: "grant_type \(other)", status: .badRequest)
+            return refuse(&decision, "unsupported_grant_type", "Use grant_type=password or refresh_token.", reason: .tokenRequestMalformed, detail: "grant_type \(other)", status: .badRequest)
         }
     }
 
@@ -93,27 +93,27 @@ struct TokenEndpoint {
         var decision = base
         let now = Date()
         guard let record = try? await store.refreshToken(id: SessionAuthenticator.hash(token)) else {
-            return refuse(&decision, "invalid_grant", "The refresh token is not valid.", reason: "refresh-token-unknown", detail: "no such refresh token")
+            return refuse(&decision, "invalid_grant", "The refresh token is not valid.", reason: .refreshTokenUnknown, detail: "no such refresh token")
         }
         decision.user = record.user
         if users.value.hash(for: record.user) == nil {
-            return refuse(&decision, "invalid_grant", "The refresh token is not valid.", reason: "refresh-token-user-removed", detail: "'\(record.user)' is no longer in \(users.path)")
+            return refuse(&decision, "invalid_grant", "The refresh token is not valid.", reason: .refreshTokenUserRemoved, detail: "'\(record.user)' is no longer in \(users.path)")
         }
         if let ban = await lockout.activeBan(on: [LockoutGuard.userKey(record.user)]) {
-            return refuse(&decision, "invalid_grant", "Too many failed attempts; try again later.", reason: "user-banned", detail: "refresh during the ban on \(ban.key)", status: .tooManyRequests)
+            return refuse(&decision, "invalid_grant", "Too many failed attempts; try again later.", reason: .userLockedOut, detail: "refresh during the ban on \(ban.key)", status: .tooManyRequests)
         }
         if let revoked = try? await store.familyRevocation(record.family) {
-            return refuse(&decision, "invalid_grant", "The refresh token was revoked; log in again.", reason: "refresh-token-family-revoked", detail: "family \(record.family.prefix(8))… was revoked at \(TimeDescription.utc(revoked.time)): \(revoked.reason)")
+            return refuse(&decision, "invalid_grant", "The refresh token was revoked; log in again.", reason: .refreshTokenFamilyRevoked, detail: "family \(record.family.prefix(8))… was revoked at \(TimeDescription.utc(revoked.time)): \(revoked.reason)")
         }
         guard record.expires > now else {
-            return refuse(&decision, "invalid_grant", "The refresh token expired; log in again.", reason: "refresh-token-expired", detail: "expired at \(TimeDescription.utc(record.expires))")
+            return refuse(&decision, "invalid_grant", "The refresh token expired; log in again.", reason: .refreshTokenExpired, detail: "expired at \(TimeDescription.utc(record.expires))")
         }
         if let earlier = try? await store.redeemRefreshToken(id: record.id, at: now) {
             let age = now.timeIntervalSince(earlier)
             guard age <= settings.grace else {
                 let reason = "refresh token reused \(Int(age)) s after it was redeemed (grace \(Int(settings.grace)) s): every token of the family is revoked"
                 _ = try? await store.revokeFamily(record.family, at: now, reason: reason)
-                return refuse(&decision, "invalid_grant", "The refresh token was already used; log in again.", reason: "refresh-token-reuse", detail: reason)
+                return refuse(&decision, "invalid_grant", "The refresh token was already used; log in again.", reason: .refreshTokenReuse, detail: reason)
             }
             return await issue(user: record.user, scopes: record.scopes, family: record.family, decision: decision, detail: "parallel refresh inside the grace window (\(String(format: "%.1f", age)) s after the first)")
         }
@@ -140,14 +140,14 @@ struct TokenEndpoint {
             if !scopes.isEmpty { body["scope"] = scopes.joined(separator: " ") }
             return (json(body, status: .ok), decision)
         } catch {
-            return refuse(&decision, "temporarily_unavailable", "The token could not be issued; try again.", reason: "store-error", detail: "\(error)", status: .serviceUnavailable)
+            return refuse(&decision, "temporarily_unavailable", "The token could not be issued; try again.", reason: .storeUnavailable, detail: "\(error)", status: .serviceUnavailable)
         }
     }
 
     /// An RFC 6749 §5.2 error. In the audit trail a refused grant is `unauthorized`, a malformed request
     /// `bad-request`, a ban `locked-out`, a store failure `upstream-error`.
     private func refuse(
-        _ decision: inout Decision, _ error: String, _ description: String, reason: String, detail: String, status: HTTPResponse.Status = .badRequest
+        _ decision: inout Decision, _ error: String, _ description: String, reason: Reason, detail: String, status: HTTPResponse.Status = .badRequest
     ) -> (Response, Decision) {
         switch (status, error) {
         case (.tooManyRequests, _): decision.outcome = .lockedOut

@@ -28,7 +28,7 @@ public struct GatewayMetrics: Sendable {
 
     func record(_ decision: Decision, elapsed: Duration) {
         let key = Counters.Key(
-            outcome: decision.outcome.rawValue, reason: decision.reason ?? "", scheme: decision.scheme?.rawValue ?? "", route: decision.route?.path ?? "")
+            outcome: decision.outcome.rawValue, reason: decision.reason?.id ?? "", scheme: decision.scheme?.rawValue ?? "", route: decision.route?.path ?? "")
         let counter = counters.byKey.withLock { counters in
             if let counter = counters[key] { return counter }
             let labels = [("outcome", key.outcome), ("reason", key.reason), ("scheme", key.scheme), ("route", key.route)]

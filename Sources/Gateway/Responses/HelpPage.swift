@@ -4,8 +4,9 @@ import Hummingbird
 import NIOCore
 
 /// `GET /auth/help`: how to authenticate, generated from the configuration. Per route: the schemes it takes, the
-/// header or parameter names, a curl command for each; then every refusal reason with its meaning and fix, each at
-/// its own anchor, which the `type` of every problem+json refusal links to (`/auth/help#password-mismatch`).
+/// header or parameter names, a curl command for each; then every public refusal code with what it means, each at
+/// its own anchor, which the `type` of every problem+json refusal links to (`/auth/help#invalid-credentials`). The
+/// page lists public codes, not the audit trail's reasons: it must not teach an attacker what the body hides.
 enum HelpPage {
     static let path = "/auth/help"
 
@@ -28,8 +29,8 @@ enum HelpPage {
             body += "</ul></section>\n"
         }
         body += "<section><h2>Errors</h2>\n<dl>\n"
-        for reason in ReasonCatalog.all {
-            body += "<dt id=\"\(e(reason.reason))\"><code>\(e(reason.reason))</code></dt><dd>\(e(reason.meaning)) <strong>Fix:</strong> \(e(reason.fix))</dd>\n"
+        for code in publicCodes {
+            body += "<dt id=\"\(e(code.id))\"><code>\(e(code.id))</code></dt><dd>\(e(code.summary))</dd>\n"
         }
         body += "</dl></section>\n"
         let page = """
@@ -43,6 +44,12 @@ enum HelpPage {
             """
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "public, max-age=60"], body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
     }
+
+    /// Each public code once, in the order of the catalogue: the precise reasons behind a shared code stay unsaid.
+    static let publicCodes: [PublicCode] = {
+        var seen = Set<PublicCode>()
+        return Reason.all.map(\.publicCode).filter { seen.insert($0).inserted }
+    }()
 
     private static func describe(_ scheme: SchemeName, route: GatewayConfig.Route, config: GatewayConfig, url: String) -> String {
         let e = HTMLText.escape

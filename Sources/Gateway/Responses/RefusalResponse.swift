@@ -24,7 +24,7 @@ enum RefusalResponse {
         if let retryAfter = decision.retryAfter { headers[.retryAfter] = String(retryAfter) }
         let status = HTTPResponse.Status(code: decision.status, reasonPhrase: reasonPhrases[decision.status] ?? "")
         let problem = ProblemDetails(
-            type: decision.reason.map { HelpPage.path + "#" + $0 } ?? "about:blank", title: status.reasonPhrase, status: decision.status, detail: decision.clientDetail,
+            type: decision.reason.map { HelpPage.path + "#" + $0.publicCode.id } ?? "about:blank", title: status.reasonPhrase, status: decision.status, detail: decision.clientDetail,
             extensions: ["request_id": requestID])
         let body = (try? Self.encoder.encode(problem)) ?? Data()
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
@@ -39,6 +39,7 @@ enum RefusalResponse {
 
     static let reasonPhrases = [
         400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests", 502: "Bad Gateway",
+        503: "Service Unavailable",
     ]
 
     /// Every 401 carries a challenge per scheme that has one (RFC 9110 §15.5.2); a Bearer 403 for scope carries

@@ -29,7 +29,7 @@ public struct SessionAuthenticator: SchemeAuthenticator {
         case none
         case valid(SessionRecord)
         /// Genuine, but past its idle or absolute limit (`session-idle`, `session-expired`); it has been deleted.
-        case expired(reason: String)
+        case expired(reason: Reason)
         /// Not a session of this store (forged, or ended by logout).
         case unknown
     }
@@ -44,7 +44,7 @@ public struct SessionAuthenticator: SchemeAuthenticator {
     /// A session is proved by its cookie, never by `Authorization`.
     public func authenticate(_ credentials: Credentials, facts: RequestFacts) async -> SchemeOutcome {
         var failure = AuthFailure(
-            reason: "scheme-not-offered", detail: "an Authorization header cannot carry a session",
+            reason: .schemeNotOffered, detail: "an Authorization header cannot carry a session",
             clientDetail: "Log in with the form at \(SessionEndpoints.loginPath); the session is kept in a cookie.")
         failure.countsAsFailure = false
         return .failed(failure)
@@ -55,9 +55,9 @@ public struct SessionAuthenticator: SchemeAuthenticator {
         guard let token = SessionCookie.value(SessionCookie.sessionName(secure: secure), in: cookieHeader) else { return .none }
         let id = Self.hash(token)
         guard let record = try? await store.session(id: id) else { return .unknown }
-        let reason: String? =
-            now.timeIntervalSince(record.created) > settings.absolute ? "session-expired"
-            : now.timeIntervalSince(record.lastSeen) > settings.idle ? "session-idle" : nil
+        let reason: Reason? =
+            now.timeIntervalSince(record.created) > settings.absolute ? .sessionExpired
+            : now.timeIntervalSince(record.lastSeen) > settings.idle ? .sessionIdle : nil
         if let reason {
             _ = try? await store.deleteSession(id: id)
             return .expired(reason: reason)
@@ -78,14 +78,14 @@ public struct SessionAuthenticator: SchemeAuthenticator {
             do {
                 try await store.insertSession(record)
             } catch {
-                return .failure(AuthFailure(reason: "store-error", detail: "the session could not be stored: \(error)", clientDetail: "The login could not be completed; try again.", status: 503))
+                return .failure(AuthFailure(reason: .storeUnavailable, detail: "the session could not be stored: \(error)", clientDetail: "The login could not be completed; try again.", status: 503))
             }
             return .success((token, record))
         case .unknownUser:
-            return .failure(AuthFailure(reason: "unknown-user", claimedUser: user, detail: "no user '\(user)' in \(users.path)", clientDetail: AuthFailure.wrongPassword))
+            return .failure(AuthFailure(reason: .unknownUser, claimedUser: user, detail: "no user '\(user)' in \(users.path)", clientDetail: AuthFailure.wrongPassword))
         case .passwordMismatch:
             return .failure(AuthFailure(
-                reason: "password-mismatch", claimedUser: user, detail: "the password does not match the hash of '\(user)' in \(users.path)",
+                reason: .passwordMismatch, claimedUser: user, detail: "the password does not match the hash of '\(user)' in \(users.path)",
                 clientDetail: AuthFailure.wrongPassword))
         }
     }

@@ -49,7 +49,7 @@ struct SessionEndpoints {
             _ = await session.logout(cookieHeader: request.headers[.cookie])
             decision.outcome = .allowed
             decision.user = record.user
-            decision.reason = "logged-out"
+            decision.reason = .loggedOut
             decision.detail = "'\(record.user)' logged out; the session was deleted"
             return (redirect(to: Self.loginPath + "?m=loggedout", clearing: true), decision)
         default:
@@ -75,7 +75,7 @@ struct SessionEndpoints {
         guard Self.sameOrigin(request), let nonce, let token = form["csrf"], ConstantTime.equals(token, session.loginCSRF(nonce: nonce)) else {
             decision.outcome = .forbidden
             decision.status = 403
-            decision.reason = "csrf-token"
+            decision.reason = .csrfToken
             decision.detail = "the login form came without a valid CSRF token or from another origin (Origin: \(request.headers[.origin] ?? "none"))"
             return (loginForm(session, cookies: request.headers[.cookie], next: next, message: "The form expired or did not come from this site. Please try again.", isError: true, status: .forbidden), decision)
         }
@@ -84,7 +84,7 @@ struct SessionEndpoints {
         if let ban = await gatekeeper.lockout.activeBan(on: [LockoutGuard.addressKey(client), LockoutGuard.userKey(user)]) {
             decision.outcome = .lockedOut
             decision.status = 429
-            decision.reason = ban.key.hasPrefix("ip:") ? "address-banned" : "user-banned"
+            decision.reason = ban.key.hasPrefix("ip:") ? .addressBanned : .userLockedOut
             decision.detail = "login refused during the ban on \(ban.key)"
             var response = loginForm(session, cookies: request.headers[.cookie], next: next, message: "Too many failed attempts. Try again later.", isError: true, status: .tooManyRequests)
             response.headers[.retryAfter] = String(max(1, Int(ban.until.timeIntervalSinceNow.rounded(.up))))
@@ -134,7 +134,7 @@ struct SessionEndpoints {
         decision.outcome = .forbidden
         decision.status = 403
         decision.user = user
-        decision.reason = "csrf-token"
+        decision.reason = .csrfToken
         decision.detail = "a logout without the session's CSRF token, or from another origin"
         return HTMLPage.response(LoginPage.message(title: "Not done", text: "This form did not come from this site, so nothing was changed.", link: Self.logoutPath), status: .forbidden)
     }
@@ -147,10 +147,17 @@ struct SessionEndpoints {
         return Response(status: .seeOther, headers: headers)
     }
 
-    /// A local path to return to after login; anything else (another host, `//host`, a scheme) becomes `/`.
+    /// A local path to return to after login, in its canonical form; anything else becomes `/`.
+    ///
+    /// A browser parsing a `Location` (WHATWG URL) drops tabs and line breaks anywhere, trims control bytes and
+    /// spaces, and reads `\` as `/`, so `/\t/evil.example` or `/\\evil.example` would leave the site. The canonical
+    /// form has none of these: only `pchar` bytes in the path (one leading `/`, no `//`) and a query without control
+    /// bytes or spaces, so what is sent is a path on this site whatever parser reads it.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"), !next.contains("\r"), !next.contains("\n") else { return "/" }
-        return next
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), let target = try? CanonicalTarget(requestTarget: next),
+            !target.target.contains("\\")
+        else { return "/" }
+        return target.target
     }
 
     /// A state-changing request comes from this site: its `Origin` (or, without one, `Sec-Fetch-Site`) says so.

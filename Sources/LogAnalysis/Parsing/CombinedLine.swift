@@ -30,7 +30,8 @@ struct CombinedLine {
         parsed.client = 0..<space
         // `%l %u` up to ` [`: the user is what follows the ident; user names may themselves contain spaces.
         guard let bracket = find(0x5B, from: space + 1), line[bracket - 1] == 0x20 else { return nil }
-        guard let identEnd = find(0x20, from: space + 1), identEnd < bracket else { return nil }
+        // `identEnd + 1 < bracket`: a line that lacks the user field (`host - [`) has no room for one and is not read.
+        guard let identEnd = find(0x20, from: space + 1), identEnd + 1 < bracket else { return nil }
         let user = (identEnd + 1)..<(bracket - 1)
         if !(user.count == 1 && line[user.lowerBound] == 0x2D) && !user.isEmpty { parsed.user = user }
         guard let close = find(0x5D, from: bracket + 1) else { return nil }

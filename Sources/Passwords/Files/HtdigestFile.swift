@@ -22,7 +22,25 @@ public struct HtdigestFile: Hashable, Sendable, DigestSecretSource {
         case other(String)
     }
 
-    private var lines: [Line] = []
+    private var lines: [Line] = [] {
+        didSet { index = Self.index(of: lines) }
+    }
+    /// Each secret by user, realm and hash (the first line wins, as in Apache), and which hashes the users of each
+    /// realm have: a lookup costs the same for every user name, known or not, whatever the size of the file.
+    private var index = Index()
+
+    private struct Key: Hashable, Sendable {
+        var user: String
+        var realm: String
+        var hashFunction: DigestAlgorithm.HashFunction
+    }
+
+    private struct Index: Hashable, Sendable {
+        var secrets: [Key: String] = [:]
+        /// Per realm: the hashes held by every user of the realm, and those held by at least one.
+        var everyUserHas: [String: Set<DigestAlgorithm.HashFunction>] = [:]
+        var someUserHas: [String: Set<DigestAlgorithm.HashFunction>] = [:]
+    }
 
     public init() {}
 
@@ -55,6 +73,36 @@ public struct HtdigestFile: Hashable, Sendable, DigestSecretSource {
             lines.append(.entry(entry))
         }
         if case .other("")? = lines.last { lines.removeLast() }
+        index = Self.index(of: lines)
+    }
+
+    private static func index(of lines: [Line]) -> Index {
+        var index = Index()
+        var usersByRealm: [String: [String: Set<DigestAlgorithm.HashFunction>]] = [:]
+        for case .entry(let entry) in lines {
+            let key = Key(user: entry.user, realm: entry.realm, hashFunction: entry.hashFunction)
+            if index.secrets[key] == nil { index.secrets[key] = entry.secret }
+            usersByRealm[entry.realm, default: [:]][entry.user, default: []].insert(entry.hashFunction)
+        }
+        for (realm, users) in usersByRealm {
+            index.everyUserHas[realm] = users.values.reduce(Set(DigestAlgorithm.HashFunction.allCases)) { $0.intersection($1) }
+            index.someUserHas[realm] = users.values.reduce([]) { $0.union($1) }
+        }
+        return index
+    }
+
+    /// The algorithms of `configured` (strongest first) that a Digest challenge for `realm` may offer: those whose
+    /// hash every user of the realm has a secret for. A client takes the first algorithm it supports (curl) or the
+    /// strongest (Firefox), so offering SHA-256 to a user who has only an MD5 line, as a file made by Apache's
+    /// `htdigest` has, refuses that user whatever the password. When no algorithm covers every user (a file mixing
+    /// users of both kinds), those some user has are offered, in the configured order.
+    public func offerable(_ configured: [DigestAlgorithm], realm: String) -> [DigestAlgorithm] {
+        for hashes in [index.everyUserHas[realm], index.someUserHas[realm]] {
+            guard let hashes else { return configured }
+            let offered = configured.filter { hashes.contains($0.hashFunction) }
+            if !offered.isEmpty { return offered }
+        }
+        return configured
     }
 
     /// Reads and parses the file at `path`.
@@ -124,7 +172,7 @@ public struct HtdigestFile: Hashable, Sendable, DigestSecretSource {
     // MARK: DigestSecretSource
 
     public func userSecret(username: String, realm: String, hash: DigestAlgorithm.HashFunction) async -> String? {
-        entries.first { $0.user == username && $0.realm == realm && $0.hashFunction == hash }?.secret
+        index.secrets[Key(user: username, realm: realm, hashFunction: hash)]
     }
 
     public func username(forUserhash userhash: String, realm: String, hash: DigestAlgorithm.HashFunction) async -> String? {

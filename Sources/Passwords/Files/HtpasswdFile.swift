@@ -12,11 +12,22 @@ public struct HtpasswdFile: Hashable, Sendable {
         case other(String)
     }
 
-    private var lines: [Line]
+    private var lines: [Line] {
+        didSet { index = Self.index(of: lines) }
+    }
+    /// Each user's hash (the first line wins) and the hash most users' look like, kept with the lines so that a
+    /// lookup costs the same for every user name, known or not, whatever the size of the file.
+    private var index: Index
+
+    private struct Index: Hashable, Sendable {
+        var hashes: [String: PasswordHash] = [:]
+        var typicalHash: PasswordHash?
+    }
 
     /// An empty file.
     public init() {
         self.lines = []
+        self.index = Index()
     }
 
     /// Parses the text of a file; `path` only names it in errors.
@@ -39,6 +50,7 @@ public struct HtpasswdFile: Hashable, Sendable {
         }
         if case .other("")? = lines.last { lines.removeLast() }
         self.lines = lines
+        self.index = Self.index(of: lines)
     }
 
     /// Reads and parses the file at `path`.
@@ -63,7 +75,20 @@ public struct HtpasswdFile: Hashable, Sendable {
 
     /// The hash stored for `user` (the first line naming them).
     public func hash(for user: String) -> PasswordHash? {
-        entries.first { $0.user == user }?.hash
+        index.hashes[user]
+    }
+
+    /// The hash an unknown user is checked against the like of (``PasswordVerifier/typicalHash(in:)``), worked out
+    /// once per version of the file rather than per request.
+    public var typicalHash: PasswordHash? { index.typicalHash }
+
+    private static func index(of lines: [Line]) -> Index {
+        var index = Index()
+        for case .entry(let user, let hash) in lines where index.hashes[user] == nil {
+            index.hashes[user] = hash
+        }
+        index.typicalHash = PasswordVerifier.typicalHash(among: lines.compactMap { if case .entry(_, let hash) = $0 { hash } else { nil } })
+        return index
     }
 
     /// Sets `user`'s hash, replacing their line in place or appending one. Returns whether the user existed.

@@ -41,13 +41,13 @@ public final class PasswordVerifier: Sendable {
     }
 
     /// Checks `password` for `user` in `file`.
+    ///
+    /// A known and an unknown user take the same steps: one index lookup, the decoy looked up, one cache key, one
+    /// check of the same kind of hash (the decoy's for an unknown user, which never matches and so is never cached).
     public func verify(user: String, password: String, in file: HtpasswdFile) async -> Result {
-        guard let hash = file.hash(for: user) else {
-            if let reference = Self.typicalHash(in: file) {
-                _ = await check(password, against: decoy(like: reference))
-            }
-            return .unknownUser
-        }
+        let stored = file.hash(for: user)
+        let decoy = file.typicalHash.map(decoy(like:))
+        guard let hash = stored ?? decoy else { return .unknownUser }
         let key = cacheKey(user: user, hash: hash, password: password)
         let (cached, task) = state.withLock { state -> (Bool, Task<Bool, Never>?) in
             if state.verified.contains(key) { return (true, nil) }
@@ -64,6 +64,7 @@ public final class PasswordVerifier: Sendable {
             if state.verified.count >= cacheCapacity { state.verified.removeAll(keepingCapacity: true) }
             state.verified.insert(key)
         }
+        guard stored != nil else { return .unknownUser }
         return matches ? .valid : .passwordMismatch
     }
 
@@ -82,8 +83,12 @@ public final class PasswordVerifier: Sendable {
     /// a tie the slowest, so that a guessed name costs what most real users cost (a file mixing formats cannot match
     /// every user at once; keep one format per file for exact parity).
     static func typicalHash(in file: HtpasswdFile) -> PasswordHash? {
+        file.typicalHash
+    }
+
+    static func typicalHash(among hashes: [PasswordHash]) -> PasswordHash? {
         var counts: [String: (count: Int, hash: PasswordHash)] = [:]
-        for (_, hash) in file.entries {
+        for hash in hashes {
             counts[costSignature(of: hash), default: (0, hash)].count += 1
         }
         return counts.values.max { lhs, rhs in

@@ -17,6 +17,8 @@ public struct DigestVerifier: Sendable {
     public let opaque: String
     public let userhash: Bool
     private let counter: any DigestNonceCounter
+    /// The password of the secret an unknown user's response is checked against (it can never authenticate).
+    private let decoyPassword = UUID().uuidString
 
     public init(
         realm: String, algorithms: [DigestAlgorithm] = [.sha256, .md5], qop: [DigestQOP] = [.auth, .authInt],
@@ -32,10 +34,11 @@ public struct DigestVerifier: Sendable {
         self.userhash = userhash
     }
 
-    /// One challenge per algorithm, sharing one fresh nonce; `stale` after a ``DigestFailure/staleNonce``.
-    public func challenges(stale: Bool = false, now: Date = Date()) -> [Challenge] {
+    /// One challenge per algorithm of `offered` (by default every configured one), sharing one fresh nonce;
+    /// `stale` after a ``DigestFailure/staleNonce``.
+    public func challenges(stale: Bool = false, offered: [DigestAlgorithm]? = nil, now: Date = Date()) -> [Challenge] {
         let nonce = nonces.mint(now: now)
-        return algorithms.map { algorithm in
+        return (offered ?? algorithms).map { algorithm in
             DigestChallenge(
                 realm: realm, nonce: nonce, opaque: opaque, algorithm: algorithm, qop: qop, stale: stale,
                 announcesUTF8: true, userhash: userhash
@@ -60,7 +63,9 @@ public struct DigestVerifier: Sendable {
         let username = response.userhash
             ? await secrets.username(forUserhash: response.username, realm: realm, hash: hash) : response.username
         let storedSecret = if let username { await secrets.userSecret(username: username, realm: realm, hash: hash) } else { String?.none }
-        let secret = storedSecret ?? DigestComputation.userSecret(username: "", realm: realm, password: UUID().uuidString, hash: hash)
+        // The decoy is computed for every response, so that an unknown user costs what a known one does.
+        let decoy = DigestComputation.userSecret(username: "", realm: realm, password: decoyPassword, hash: hash)
+        let secret = storedSecret ?? decoy
         let ha1 = DigestComputation.ha1(userSecret: secret, algorithm: response.algorithm, nonce: response.nonce, cnonce: response.cnonce)
         let ha2 = DigestComputation.ha2(method: method, uri: response.uri, qop: qop, bodyHash: hash.hex(body), hash: hash)
         let expected = DigestComputation.response(

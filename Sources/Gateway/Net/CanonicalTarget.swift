@@ -1,0 +1,160 @@
+/// The one form of a request target that every decision of the gateway reads: route matching, the static folder,
+/// the upstream request, the audit record and `explain`.
+///
+/// An authentication layer that matches one spelling of a path while the server behind it serves another is
+/// bypassed (nginx's `merge_slashes`, Apache's CVE-2021-41773 `.%2e/`, the `%2F` and `..;/` advisories of Traefik,
+/// Caddy, Authelia and Spring). So the target is made canonical once, before anything looks at it:
+///
+/// - origin-form `/p?q`, or absolute-form `http://host/p?q` (RFC 9112 §3.2.2: its path is the path);
+///   asterisk- and authority-form are refused;
+/// - percent-encoded octets decoded once (`%61` is `a`, `%25` is a literal `%`, never decoded again);
+/// - empty segments (`//`) and `.` dropped, `..` removes the segment before it (RFC 3986 §5.2.4), and a trailing
+///   slash kept when the path ended in `/`, `.` or `..`;
+/// - refused, because a server behind the gateway could read them as something else: an encoded `/` (`%2F`),
+///   `\` raw or encoded (Windows and IIS read it as `/`), `;` raw or encoded (Tomcat and Jetty drop a segment's
+///   `;…` path parameter), NUL and other control bytes, bytes that are not UTF-8 once decoded (overlong `%C0%AF`),
+///   a malformed `%` escape, `..` above the root, and a fragment.
+///
+/// The path sent on is each decoded segment encoded again where RFC 3986 `pchar` requires; the query is passed as
+/// it came (it chooses no route).
+struct CanonicalTarget: Sendable, Equatable {
+    /// The decoded path, `/` first: what routes are matched against and the audit trail shows.
+    let path: String
+    /// The path as the static folder and the upstream receive it: ``path`` with every byte outside `pchar`
+    /// percent-encoded.
+    let encodedPath: String
+    /// The query as received, without its `?`.
+    let query: String?
+    /// The target as the client sent it, which a Digest response signs (RFC 7616 §3.4: `uri` is the request-target).
+    let received: String
+
+    /// `encodedPath?query`, the origin-form target sent upstream.
+    var target: String { encodedPath + (query.map { "?" + $0 } ?? "") }
+
+    /// Why a target was refused (400), for the audit trail.
+    enum Refusal: Error, Equatable, CustomStringConvertible {
+        case notOriginForm
+        case malformedEscape
+        case encodedSlash
+        case backslash
+        case pathParameter
+        case controlByte
+        case notUTF8
+        case aboveRoot
+        case fragment
+
+        var description: String {
+            switch self {
+            case .notOriginForm: "the request target is neither a path nor an absolute http(s) URL"
+            case .malformedEscape: "a '%' in the path is not followed by two hex digits"
+            case .encodedSlash: "the path has an encoded '/' (%2F), which servers behind a gateway read differently"
+            case .backslash: "the path has a '\\' (raw or %5C), which Windows servers read as '/'"
+            case .pathParameter: "the path has a ';' (raw or %3B), which Java servers read as a path parameter"
+            case .controlByte: "the path has a NUL or another control byte"
+            case .notUTF8: "the decoded path is not UTF-8 (an overlong or broken sequence)"
+            case .aboveRoot: "a '..' segment climbs above the root"
+            case .fragment: "the request target has a fragment ('#'), which a client never sends"
+            }
+        }
+    }
+
+    /// Makes `requestTarget` (the request line's target, as received) canonical.
+    init(requestTarget: String) throws(Refusal) {
+        received = requestTarget
+        var rest = Substring(requestTarget)
+        if !rest.hasPrefix("/") {
+            guard let afterScheme = Self.droppingHTTPScheme(rest) else { throw .notOriginForm }
+            let authorityEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? afterScheme.endIndex
+            rest = afterScheme[authorityEnd...]
+        }
+        guard !rest.contains("#") else { throw .fragment }
+        let queryStart = rest.firstIndex(of: "?")
+        let rawPath = queryStart.map { rest[..<$0] } ?? rest
+        let query = queryStart.map { String(rest[rest.index(after: $0)...]) }
+        if let query, query.utf8.contains(where: { $0 < 0x21 || $0 == 0x7F }) { throw .controlByte }
+
+        var segments: [String] = []
+        var endsAsFolder = true
+        for rawSegment in rawPath.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst() {
+            let segment = try Self.decode(rawSegment)
+            switch segment {
+            case "":
+                endsAsFolder = true
+            case ".":
+                endsAsFolder = true
+            case "..":
+                guard segments.popLast() != nil else { throw .aboveRoot }
+                endsAsFolder = true
+            default:
+                segments.append(segment)
+                endsAsFolder = false
+            }
+        }
+        let joined = "/" + segments.joined(separator: "/") + (endsAsFolder && !segments.isEmpty ? "/" : "")
+        path = joined
+        encodedPath = "/" + segments.map(Self.encode).joined(separator: "/") + (endsAsFolder && !segments.isEmpty ? "/" : "")
+        self.query = query
+    }
+
+    /// `rest` after `http://` or `https://` (any case), or nil.
+    private static func droppingHTTPScheme(_ target: Substring) -> Substring? {
+        for scheme in ["http://", "https://"] where target.count >= scheme.count {
+            let prefix = target.prefix(scheme.count)
+            if prefix.lowercased() == scheme { return target.dropFirst(scheme.count) }
+        }
+        return nil
+    }
+
+    /// One segment percent-decoded, with the bytes that could be read as another path refused.
+    private static func decode(_ raw: Substring.UTF8View.SubSequence) throws(Refusal) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(raw.count)
+        var index = raw.startIndex
+        while index != raw.endIndex {
+            var byte = raw[index]
+            index = raw.index(after: index)
+            if byte == UInt8(ascii: "%") {
+                guard index != raw.endIndex, let high = hexValue(raw[index]) else { throw .malformedEscape }
+                index = raw.index(after: index)
+                guard index != raw.endIndex, let low = hexValue(raw[index]) else { throw .malformedEscape }
+                index = raw.index(after: index)
+                byte = high << 4 | low
+                if byte == UInt8(ascii: "/") { throw .encodedSlash }
+            }
+            switch byte {
+            case UInt8(ascii: "\\"): throw .backslash
+            case UInt8(ascii: ";"): throw .pathParameter
+            case 0..<0x20, 0x7F: throw .controlByte
+            default: bytes.append(byte)
+            }
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
+        return text
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// RFC 3986 §3.3 `pchar` less `;` (refused above): unreserved, the other sub-delims, `:` and `@` stay as they are.
+    private static func encode(_ segment: String) -> String {
+        var output = ""
+        for byte in segment.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "!"), UInt8(ascii: "$"),
+                UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+                UInt8(ascii: ","), UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "@"):
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                output += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
+            }
+        }
+        return output
+    }
+}

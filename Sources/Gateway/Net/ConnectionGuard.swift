@@ -1,0 +1,130 @@
+import NIOCore
+import NIOHTTPTypes
+import Synchronization
+
+/// Drops the connections a slow or greedy client would hold forever, as nginx does: a request head must arrive
+/// within `header_timeout` of the connection (or of the end of the previous response, which is then the keep-alive
+/// wait, `keepalive_timeout`), and one peer address may hold at most `per_address` connections at once.
+///
+/// While a body is read, each part must follow the last within `body_timeout`; while the response is prepared (a
+/// slow upstream) no deadline runs. It sits after the HTTP decoder, so it sees whole request heads: a client that
+/// trickles a request line byte by byte is still closed when its head is not complete in time (slowloris).
+final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let settings: GatewayConfig.Connections
+    private let registry: ConnectionRegistry
+    private var deadline: Scheduled<Void>?
+    private var admitted: String?
+    private var responsesOwed = 0
+    private var readingBody = false
+
+    init(settings: GatewayConfig.Connections, registry: ConnectionRegistry) {
+        self.settings = settings
+        self.registry = registry
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { start(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start(context)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head:
+            responsesOwed += 1
+            readingBody = true
+            arm(context, after: settings.bodyTimeout)
+        case .body:
+            arm(context, after: settings.bodyTimeout)
+        case .end:
+            readingBody = false
+            if responsesOwed == 0 { arm(context, after: readingBody ? settings.bodyTimeout : settings.keepaliveTimeout) } else { cancelDeadline() }
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) {
+            responsesOwed = max(0, responsesOwed - 1)
+            if responsesOwed == 0 { arm(context, after: settings.keepaliveTimeout) }
+        }
+        context.write(data, promise: promise)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        stop()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        stop()
+    }
+
+    private func start(_ context: ChannelHandlerContext) {
+        guard admitted == nil, deadline == nil else { return }
+        let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        guard registry.admit(address) else {
+            context.close(promise: nil)
+            return
+        }
+        admitted = address
+        arm(context, after: settings.headerTimeout)
+    }
+
+    private func arm(_ context: ChannelHandlerContext, after seconds: Double) {
+        cancelDeadline()
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
+            context.close(promise: nil)
+        }
+    }
+
+    private func cancelDeadline() {
+        deadline?.cancel()
+        deadline = nil
+    }
+
+    private func stop() {
+        cancelDeadline()
+        if let admitted { registry.release(admitted) }
+        admitted = nil
+    }
+}
+
+/// The connections open per peer address, shared by every connection of the listener.
+final class ConnectionRegistry: Sendable {
+    private let open = Mutex<[String: Int]>([:])
+    private let cap: Int
+    private let exempt: [CIDR]
+
+    /// `cap` connections per address (0: no cap); addresses in `exempt` (trusted proxies) are not capped.
+    init(cap: Int, exempt: [CIDR]) {
+        self.cap = cap
+        self.exempt = exempt
+    }
+
+    /// Counts a new connection from `address`, or says no when the address already holds `cap`.
+    func admit(_ address: String) -> Bool {
+        if cap == 0 || IPAddress(address).map({ exempt.contains($0) }) == true { return true }
+        return open.withLock { open in
+            guard open[address, default: 0] < cap else { return false }
+            open[address, default: 0] += 1
+            return true
+        }
+    }
+
+    func release(_ address: String) {
+        if cap == 0 || IPAddress(address).map({ exempt.contains($0) }) == true { return }
+        open.withLock { open in
+            let left = open[address, default: 1] - 1
+            open[address] = left > 0 ? left : nil
+        }
+    }
+}
