@@ -21,7 +21,9 @@ struct Dashboard {
         guard path == admin.path || path == admin.path + "unban", let (route, session) = gatekeeper.sessionRoute() else { return nil }
         var decision = Decision(outcome: .allowed, status: 200, route: route)
         decision.scheme = .session
-        guard case .valid(let record) = await session.check(cookieHeader: request.headers[.cookie]) else {
+        let check = await session.check(cookieHeader: request.headers[.cookie])
+        if case .unavailable(let failure) = check { return SessionEndpoints.unavailable(failure, decision: decision) }
+        guard case .valid(let record) = check else {
             decision.outcome = .unauthorized
             decision.status = 303
             decision.reason = .noCredentials

@@ -49,7 +49,12 @@ public final class APIKeyAuthenticator: SchemeAuthenticator {
                 reason: .apiKeyMalformed, detail: "the value in \(placement) is not a ghk_<id>_<secret> key",
                 clientDetail: "The API key is not valid."))
         }
-        let record = await lookUp(key.id)
+        let record: APIKeyRecord?
+        do {
+            record = try await lookUp(key.id)
+        } catch {
+            return .failed(.storeUnavailable("API key \(key.id) could not be read: \(error)"))
+        }
         let storedHash = record?.secretHash ?? String(repeating: "0", count: 64)
         let matches = ConstantTime.equals(key.secretHash, storedHash)
         guard let record else {
@@ -73,11 +78,12 @@ public final class APIKeyAuthenticator: SchemeAuthenticator {
         return .authenticated(Identity(user: record.user, scheme: .apiKey, scopes: Set(record.scopes)), responseHeaders: [])
     }
 
-    private func lookUp(_ id: String) async -> APIKeyRecord? {
+    /// The key's record, cached for 2 s; an error of the store is thrown, never cached as "no such key".
+    private func lookUp(_ id: String) async throws -> APIKeyRecord? {
         if let cached = cache.withLock({ $0[id] }), ContinuousClock.now - cached.fetched < .seconds(2) {
             return cached.record
         }
-        let record = try? await store.apiKey(id: id)
+        let record = try await store.apiKey(id: id)
         cache.withLock { cache in
             if cache.count >= 10_000 { cache.removeAll(keepingCapacity: true) }
             cache[id] = (record, .now)

@@ -36,6 +36,18 @@ public struct AuthFailure: Sendable, Hashable, Error {
     /// The client's message for a wrong user name or password, the same whichever it was.
     public static let wrongPassword = "The user name or password is not correct."
 
+    /// The store did not answer where the check needs it (a session, a nonce count, an API key): 503 with
+    /// `Retry-After`, not counted as a guess, and never read as "unknown".
+    public static func storeUnavailable(_ detail: String) -> AuthFailure {
+        var failure = AuthFailure(
+            reason: .storeUnavailable, detail: detail, clientDetail: "The gateway cannot check this credential right now; retry shortly.")
+        failure.countsAsFailure = false
+        return failure
+    }
+
+    /// Seconds a client is asked to wait after a 503 for an unavailable store.
+    public static let storeRetryAfter = 5
+
     /// A credential that cannot be read at all (bad base64, broken parameters): 400, not counted as a guess.
     public static func malformed(_ detail: String, scheme: String) -> AuthFailure {
         var failure = AuthFailure(

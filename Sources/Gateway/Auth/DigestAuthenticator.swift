@@ -39,6 +39,7 @@ public struct DigestAuthenticator: SchemeAuthenticator {
 
     private static func failure(_ failure: DigestFailure, response: DigestResponse) -> AuthFailure {
         let user = response.userhash ? nil : response.username
+        if failure == .nonceCountUnavailable { return .storeUnavailable(failure.message) }
         var result = AuthFailure(reason: Reason(id: failure.reason), claimedUser: user, detail: failure.message, clientDetail: clientDetail(failure))
         result.staleNonce = failure.isStale
         result.countsAsFailure = [DigestFailure.unknownUser, .passwordMismatch].contains(failure)

@@ -16,6 +16,8 @@ public struct Decision: Sendable {
         case notFound = "not-found"
         /// Allowed, but the upstream failed: 502.
         case upstreamError = "upstream-error"
+        /// The store did not answer where the decision needed it: 503 with `Retry-After`.
+        case unavailable
     }
 
     public var outcome: Outcome
@@ -50,6 +52,17 @@ public struct Decision: Sendable {
 }
 
 extension Decision {
+    /// 503 with `Retry-After` because the store did not answer (``AuthFailure/storeUnavailable(_:)``).
+    mutating func storeUnavailable(_ failure: AuthFailure) {
+        outcome = .unavailable
+        status = failure.status
+        reason = failure.reason
+        detail = failure.detail
+        clientDetail = failure.clientDetail
+        self.failure = failure
+        retryAfter = AuthFailure.storeRetryAfter
+    }
+
     /// 400 for a request target that cannot be made canonical (``CanonicalTarget``), before any route is chosen.
     static func refusedTarget(_ refusal: CanonicalTarget.Refusal) -> Decision {
         var decision = Decision(outcome: .badRequest, status: Reason.pathRefused.status, route: nil)

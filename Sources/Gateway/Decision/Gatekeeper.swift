@@ -91,6 +91,8 @@ public struct Gatekeeper: Sendable {
                 sessionFailure = AuthFailure(
                     reason: reason, claimedUser: nil, detail: reason == .sessionIdle ? "the session was idle too long" : "the session passed its absolute lifetime",
                     clientDetail: "Your session expired; log in again.")
+            case .unavailable(let failure):
+                return refused(failure, route: route, scheme: .session)
             case .unknown:
                 sessionFailure = AuthFailure(reason: .sessionUnknown, detail: "the session cookie names no session (ended, or forged)", clientDetail: "Your session has ended; log in again.")
             case .none:
@@ -207,6 +209,7 @@ public struct Gatekeeper: Sendable {
         decision.scheme = scheme
         decision.user = failure.claimedUser
         decision.failure = failure
+        if failure.reason == .storeUnavailable { decision.storeUnavailable(failure) }
         return decision
     }
 

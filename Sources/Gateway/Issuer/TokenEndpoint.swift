@@ -45,8 +45,12 @@ struct TokenEndpoint {
     func respond(_ request: Request, client: String) async -> (Response, Decision)? {
         switch (request.uri.path, request.method) {
         case (Self.jwksPath, .get), (Self.jwksPath, .head):
-            guard let body = try? await keys.jwks() else {
-                return (json(["error": "temporarily_unavailable"], status: .serviceUnavailable), Decision(outcome: .upstreamError, status: 503, route: nil))
+            let body: Data
+            do {
+                body = try await keys.jwks()
+            } catch {
+                var decision = Decision(outcome: .unavailable, status: 503, route: nil)
+                return unavailable(&decision, error)
             }
             var response = Response(status: .ok, headers: [.contentType: "application/jwk-set+json", .cacheControl: "public, max-age=300"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
             response.headers[.accessControlAllowOrigin] = "*"
@@ -92,7 +96,14 @@ struct TokenEndpoint {
     private func refresh(_ token: String, decision base: Decision) async -> (Response, Decision) {
         var decision = base
         let now = Date()
-        guard let record = try? await store.refreshToken(id: SessionAuthenticator.hash(token)) else {
+        // Every store read below guards against reuse: an error refuses with 503, never reads as "not found".
+        let found: RefreshTokenRecord?
+        do {
+            found = try await store.refreshToken(id: SessionAuthenticator.hash(token))
+        } catch {
+            return unavailable(&decision, error)
+        }
+        guard let record = found else {
             return refuse(&decision, "invalid_grant", "The refresh token is not valid.", reason: .refreshTokenUnknown, detail: "no such refresh token")
         }
         decision.user = record.user
@@ -102,17 +113,38 @@ struct TokenEndpoint {
         if let ban = await lockout.activeBan(on: [LockoutGuard.userKey(record.user)]) {
             return refuse(&decision, "invalid_grant", "Too many failed attempts; try again later.", reason: .userLockedOut, detail: "refresh during the ban on \(ban.key)", status: .tooManyRequests)
         }
-        if let revoked = try? await store.familyRevocation(record.family) {
+        let revocation: (time: Date, reason: String)?
+        do {
+            revocation = try await store.familyRevocation(record.family)
+        } catch {
+            return unavailable(&decision, error)
+        }
+        if let revoked = revocation {
             return refuse(&decision, "invalid_grant", "The refresh token was revoked; log in again.", reason: .refreshTokenFamilyRevoked, detail: "family \(record.family.prefix(8))… was revoked at \(TimeDescription.utc(revoked.time)): \(revoked.reason)")
         }
         guard record.expires > now else {
             return refuse(&decision, "invalid_grant", "The refresh token expired; log in again.", reason: .refreshTokenExpired, detail: "expired at \(TimeDescription.utc(record.expires))")
         }
-        if let earlier = try? await store.redeemRefreshToken(id: record.id, at: now) {
-            let age = now.timeIntervalSince(earlier)
-            guard age <= settings.grace else {
+        let earlierRedemption: Date?
+        do {
+            earlierRedemption = try await store.redeemRefreshToken(id: record.id, at: now)
+        } catch {
+            return unavailable(&decision, error)
+        }
+        if let earlier = earlierRedemption {
+            // Another request redeemed it first. Its time may be later than this request's `now` (taken before the
+            // store answered, or on another instance's clock): that is a redemption at the same moment, age 0, which
+            // only a grace window above zero lets through.
+            let age = max(0, now.timeIntervalSince(earlier))
+            guard settings.grace > 0, age <= settings.grace else {
                 let reason = "refresh token reused \(Int(age)) s after it was redeemed (grace \(Int(settings.grace)) s): every token of the family is revoked"
-                _ = try? await store.revokeFamily(record.family, at: now, reason: reason)
+                do {
+                    try await store.revokeFamily(record.family, at: now, reason: reason)
+                } catch {
+                    return refuse(
+                        &decision, "invalid_grant", "The refresh token was already used; log in again.", reason: .refreshTokenReuse,
+                        detail: "refresh token reused; the family could not be revoked, the store failed: \(error)")
+                }
                 return refuse(&decision, "invalid_grant", "The refresh token was already used; log in again.", reason: .refreshTokenReuse, detail: reason)
             }
             return await issue(user: record.user, scopes: record.scopes, family: record.family, decision: decision, detail: "parallel refresh inside the grace window (\(String(format: "%.1f", age)) s after the first)")
@@ -140,8 +172,13 @@ struct TokenEndpoint {
             if !scopes.isEmpty { body["scope"] = scopes.joined(separator: " ") }
             return (json(body, status: .ok), decision)
         } catch {
-            return refuse(&decision, "temporarily_unavailable", "The token could not be issued; try again.", reason: .storeUnavailable, detail: "\(error)", status: .serviceUnavailable)
+            return unavailable(&decision, error)
         }
+    }
+
+    /// 503 `temporarily_unavailable` with `Retry-After`: the store did not answer.
+    private func unavailable(_ decision: inout Decision, _ error: any Error) -> (Response, Decision) {
+        refuse(&decision, "temporarily_unavailable", "The token could not be issued; try again.", reason: .storeUnavailable, detail: "the store failed: \(error)", status: .serviceUnavailable)
     }
 
     /// An RFC 6749 §5.2 error. In the audit trail a refused grant is `unauthorized`, a malformed request
@@ -151,7 +188,7 @@ struct TokenEndpoint {
     ) -> (Response, Decision) {
         switch (status, error) {
         case (.tooManyRequests, _): decision.outcome = .lockedOut
-        case (.serviceUnavailable, _): decision.outcome = .upstreamError
+        case (.serviceUnavailable, _): decision.outcome = .unavailable
         case (_, "invalid_grant"): decision.outcome = .unauthorized
         default: decision.outcome = .badRequest
         }
@@ -159,7 +196,12 @@ struct TokenEndpoint {
         decision.reason = reason
         decision.detail = detail
         decision.clientDetail = description
-        return (json(["error": error, "error_description": description], status: status), decision)
+        var response = json(["error": error, "error_description": description], status: status)
+        if status == .serviceUnavailable {
+            decision.retryAfter = AuthFailure.storeRetryAfter
+            response.headers[.retryAfter] = String(AuthFailure.storeRetryAfter)
+        }
+        return (response, decision)
     }
 
     /// RFC 6749 §5.1: JSON, never cached.

@@ -32,6 +32,8 @@ public struct SessionAuthenticator: SchemeAuthenticator {
         case expired(reason: Reason)
         /// Not a session of this store (forged, or ended by logout).
         case unknown
+        /// The store did not answer: the session can be neither accepted nor called ended.
+        case unavailable(AuthFailure)
     }
 
     public func challenges(after failure: AuthFailure?) -> [Challenge] {
@@ -54,7 +56,13 @@ public struct SessionAuthenticator: SchemeAuthenticator {
     func check(cookieHeader: String?, now: Date = Date()) async -> Check {
         guard let token = SessionCookie.value(SessionCookie.sessionName(secure: secure), in: cookieHeader) else { return .none }
         let id = Self.hash(token)
-        guard let record = try? await store.session(id: id) else { return .unknown }
+        let found: SessionRecord?
+        do {
+            found = try await store.session(id: id)
+        } catch {
+            return .unavailable(.storeUnavailable("the session could not be read: \(error)"))
+        }
+        guard let record = found else { return .unknown }
         let reason: Reason? =
             now.timeIntervalSince(record.created) > settings.absolute ? .sessionExpired
             : now.timeIntervalSince(record.lastSeen) > settings.idle ? .sessionIdle : nil
@@ -78,7 +86,7 @@ public struct SessionAuthenticator: SchemeAuthenticator {
             do {
                 try await store.insertSession(record)
             } catch {
-                return .failure(AuthFailure(reason: .storeUnavailable, detail: "the session could not be stored: \(error)", clientDetail: "The login could not be completed; try again.", status: 503))
+                return .failure(.storeUnavailable("the session could not be stored: \(error)"))
             }
             return .success((token, record))
         case .unknownUser:

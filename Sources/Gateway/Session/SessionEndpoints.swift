@@ -33,14 +33,18 @@ struct SessionEndpoints {
         case (Self.loginPath, .post):
             return await login(request, client: client, route: route, session: session, decision: decision)
         case (Self.logoutPath, .get):
-            guard case .valid(let record) = await session.check(cookieHeader: request.headers[.cookie]) else {
+            let check = await session.check(cookieHeader: request.headers[.cookie])
+            if case .unavailable(let failure) = check { return Self.unavailable(failure, decision: decision) }
+            guard case .valid(let record) = check else {
                 return (redirect(to: Self.loginPath + "?m=loggedout"), decision)
             }
             decision.user = record.user
             return (HTMLPage.response(LoginPage.logout(user: record.user, csrf: record.csrf), status: .ok), decision)
         case (Self.logoutPath, .post):
             let form = await Self.body(request)
-            guard case .valid(let record) = await session.check(cookieHeader: request.headers[.cookie]) else {
+            let check = await session.check(cookieHeader: request.headers[.cookie])
+            if case .unavailable(let failure) = check { return Self.unavailable(failure, decision: decision) }
+            guard case .valid(let record) = check else {
                 return (redirect(to: Self.loginPath + "?m=loggedout", clearing: true), decision)
             }
             guard Self.sameOrigin(request), let token = form["csrf"], ConstantTime.equals(token, record.csrf) else {
@@ -101,6 +105,8 @@ struct SessionEndpoints {
                 SessionCookie.sessionName(secure: secure), token, secure: secure, maxAge: Int(route.config.session.absolute))))
             response.headers.append(HTTPField(name: .setCookie, value: SessionCookie.clear(SessionCookie.loginName(secure: secure), secure: secure)))
             return (response, decision)
+        case .failure(let failure) where failure.reason == .storeUnavailable:
+            return Self.unavailable(failure, decision: decision)
         case .failure(let failure):
             decision.outcome = .unauthorized
             decision.status = 401
@@ -145,6 +151,17 @@ struct SessionEndpoints {
         headers[.cacheControl] = "no-store"
         if clearing { headers.append(HTTPField(name: .setCookie, value: SessionCookie.clear(SessionCookie.sessionName(secure: secure), secure: secure))) }
         return Response(status: .seeOther, headers: headers)
+    }
+
+    /// A page saying the store did not answer: 503 with `Retry-After`; the session is neither accepted nor ended.
+    static func unavailable(_ failure: AuthFailure, decision base: Decision) -> (Response, Decision) {
+        var decision = base
+        decision.storeUnavailable(failure)
+        var response = HTMLPage.response(
+            LoginPage.message(title: "Try again shortly", text: failure.clientDetail, link: "/"), status: .serviceUnavailable)
+        response.headers[.retryAfter] = String(AuthFailure.storeRetryAfter)
+        response.headers[.cacheControl] = "no-store"
+        return (response, decision)
     }
 
     /// A local path to return to after login, in its canonical form; anything else becomes `/`.

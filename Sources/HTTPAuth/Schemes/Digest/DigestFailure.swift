@@ -20,6 +20,8 @@ public struct DigestFailure: Hashable, Sendable, CustomStringConvertible {
     public static let invalidNonce = Self("invalid-nonce", "the nonce was not issued by this server")
     /// This `nc` was already used with this nonce.
     public static let nonceCountReplay = Self("nonce-count-replay", "the nonce count was already used: a replayed request")
+    /// The nonce count could not be recorded (the shared store did not answer), so a replay cannot be ruled out.
+    public static let nonceCountUnavailable = Self("store-unavailable", "the nonce count could not be recorded: the store did not answer")
     public static let realmMismatch = Self("realm-mismatch", "the response names another realm")
     public static let opaqueMismatch = Self("opaque-mismatch", "the opaque value is not the one the server sent")
     public static let algorithmNotOffered = Self("algorithm-not-offered", "the response uses an algorithm the server did not offer")

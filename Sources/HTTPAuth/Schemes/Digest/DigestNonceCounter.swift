@@ -6,7 +6,9 @@
 /// Gateways that share state across instances implement it over their shared store.
 public protocol DigestNonceCounter: Sendable {
     /// Records that `count` was used with `nonce`; `false` when it was already used (a replay).
-    func record(nonce: String, count: UInt32) async -> Bool
+    /// - Throws: when the count cannot be recorded (a shared store that does not answer): the response is refused
+    ///   as ``DigestFailure/nonceCountUnavailable``, never let through.
+    func record(nonce: String, count: UInt32) async throws -> Bool
 }
 
 /// A ``DigestNonceCounter`` in memory, for one process. It forgets the oldest nonces beyond ``capacity``; a

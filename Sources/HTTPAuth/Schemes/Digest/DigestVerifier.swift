@@ -74,8 +74,11 @@ public struct DigestVerifier: Sendable {
         guard let username, storedSecret != nil else { return .rejected(.unknownUser) }
         guard matches else { return .rejected(.passwordMismatch) }
         guard validity == .valid else { return .rejected(.staleNonce) }
-        guard let count = response.nonceCount, await counter.record(nonce: response.nonce, count: count) else {
-            return .rejected(.nonceCountReplay)
+        guard let count = response.nonceCount else { return .rejected(.nonceCountReplay) }
+        do {
+            guard try await counter.record(nonce: response.nonce, count: count) else { return .rejected(.nonceCountReplay) }
+        } catch {
+            return .rejected(.nonceCountUnavailable)
         }
         return .authenticated(username: username, authenticationInfo: authenticationInfo(for: response, ha1: ha1, qop: qop))
     }
