@@ -19,7 +19,10 @@ public struct GatewayResponder: HTTPResponder {
         let config = snapshot.config
         let (client, address) = ClientAddress.resolve(peer: context.remoteAddress, headers: request.headers, trusted: config.trustedProxies)
         let target: CanonicalTarget
-        do {
+        do throws(CanonicalTarget.Refusal) {
+            if let problem = HostField.problem(authority: request.head.authority, others: request.headers[values: .host].count) {
+                throw CanonicalTarget.Refusal.host(problem)
+            }
             target = try CanonicalTarget(requestTarget: request.head.path ?? "")
         } catch {
             let decision = Decision.refusedTarget(error)
@@ -142,4 +145,6 @@ public struct GatewayResponder: HTTPResponder {
 
 extension HTTPField.Name {
     static let xRequestID = HTTPField.Name("X-Request-Id")!
+    /// A `Host` line left among the fields: HTTP/1.1's codec moves the first one to the request's authority.
+    static let host = HTTPField.Name("Host")!
 }

@@ -225,8 +225,11 @@ def test_explain_never_prints_control_characters_from_a_client(gateway):
 def test_help_page_and_problem_types(gateway):
     refused = requests.get(gateway.url + "/basic/", auth=("alice", "wrong"))
     problem = refused.json()
-    assert problem["type"] == "/auth/help#password-mismatch"
+    assert problem["type"] == "/auth/help#invalid-credentials", "the public code, never which of user or password was wrong"
+    unknown = requests.get(gateway.url + "/basic/", auth=("nobody-here", "wrong")).json()
+    assert unknown["type"] == problem["type"] and unknown["detail"] == problem["detail"]
     page = requests.get(gateway.url + "/auth/help")
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
-    assert 'id="password-mismatch"' in page.text, "the problem type's anchor exists"
+    assert 'id="invalid-credentials"' in page.text, "the problem type's anchor exists"
+    assert "password-mismatch" not in page.text and "unknown-user" not in page.text, "the help page does not teach the difference"
     assert "curl --digest -u USER:PASSWORD" in page.text and "<code>/api/</code>" in page.text

@@ -39,7 +39,7 @@ import Testing
     @Test(arguments: [
         ("/", "/"), ("/admin", "/admin"), ("/admin/", "/admin/"), ("/admin/.", "/admin/"), ("/admin/x/..", "/admin/"),
         ("/admin/x/%2e%2e", "/admin/"), ("/a/..", "/"), ("/%7Euser/", "/~user/"), ("/caf%C3%A9", "/caf%C3%A9"),
-        ("/caf\u{e9}", "/caf%C3%A9"), ("/a%25b", "/a%25b"), ("/a%252fb", "/a%252fb"), ("/a:b@c!$&'()*+,=", "/a:b@c!$&'()*+,="),
+        ("/caf\u{e9}", "/caf%C3%A9"), ("/a%25b", "/a%25b"), ("/100%25%20off", "/100%25%20off"), ("/a:b@c!$&'()*+,=", "/a:b@c!$&'()*+,="),
         ("/a%22b%3C", "/a%22b%3C"), ("http://h", "/"), ("http://h?x=1", "/?x=1"), ("/p?q=%2F..%5C;", "/p?q=%2F..%5C;"),
         ("/my%20file.pdf", "/my%20file.pdf"),
     ])
@@ -49,10 +49,11 @@ import Testing
         #expect(canonical.received == target)
     }
 
-    @Test func aDoubleEncodedByteIsDecodedOnlyOnce() throws {
-        let canonical = try CanonicalTarget(requestTarget: "/admin%252fsecret.txt")
-        #expect(canonical.path == "/admin%2fsecret.txt")
-        #expect(canonical.encodedPath == "/admin%252fsecret.txt", "the literal % stays encoded, so the backend decodes it once too")
+    /// `%25` is decoded once, to a literal `%`; when that `%` starts another escape the path is refused, since a
+    /// server that decodes twice would read `/admin%252fsecret.txt` as `/admin/secret.txt`.
+    @Test(arguments: ["/admin%252fsecret.txt", "/%2561dmin/secret.txt", "/%252e%252e/admin", "/a%25%32%66"])
+    func anEscapeLeftAfterDecodingIsRefused(target: String) {
+        #expect(throws: CanonicalTarget.Refusal.doubleEncoded, "\(target)") { try CanonicalTarget(requestTarget: target) }
     }
 
     /// Every byte, raw and percent-encoded, in the middle of a segment: the result is either a refusal or a path

@@ -45,7 +45,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [("/admin", 401), ("/admin/x", 401), ("/administrator", 200), ("/", 200)])
+    @Test(arguments: [("/admin", 401), ("/admin/x", 401), ("/administrator", 200), ("/", 200), ("/ADMIN/x", 401), ("/Admin", 401), ("/ADMINISTRATOR", 200)])
     func routesMatchWholeSegments(path: String, status: Int) async throws {
         let fixture = try GatewayFixture(routes: Self.routes)
         let app = try await GatewayApplication.build(config: try fixture.config)

@@ -195,8 +195,9 @@ static func lockout(_ node: ConfigNode) throws -> GatewayConfig.Lockout {
     static func validateRoutes(_ routes: [GatewayConfig.Route], node: ConfigNode) throws {
         let items = try node.list()
         var seen: Set<String> = []
-        for (index, route) in routes.enumerated() where !seen.insert(route.path).inserted {
-            throw items[index].error("the path \(route.path) is given twice")
+        // Routes match whatever the case of the path, so two paths that differ only in case are the same route.
+        for (index, route) in routes.enumerated() where !seen.insert(route.path.lowercased()).inserted {
+            throw items[index].error("the path \(route.path) is given twice (routes match any case)")
         }
     }
 

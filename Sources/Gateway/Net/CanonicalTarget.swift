@@ -13,7 +13,8 @@
 /// - refused, because a server behind the gateway could read them as something else: an encoded `/` (`%2F`),
 ///   `\` raw or encoded (Windows and IIS read it as `/`), `;` raw or encoded (Tomcat and Jetty drop a segment's
 ///   `;…` path parameter), NUL and other control bytes, bytes that are not UTF-8 once decoded (overlong `%C0%AF`),
-///   a malformed `%` escape, `..` above the root, and a fragment.
+///   a malformed `%` escape, `..` above the root, a fragment, and an escape left after decoding (`%252F`): a server
+///   that decodes twice (IIS CVE-2001-0333, a framework behind a decoding proxy) would read `/`.
 ///
 /// The path sent on is each decoded segment encoded again where RFC 3986 `pchar` requires; the query is passed as
 /// it came (it chooses no route).
@@ -31,7 +32,7 @@ struct CanonicalTarget: Sendable, Equatable {
     /// `encodedPath?query`, the origin-form target sent upstream.
     var target: String { encodedPath + (query.map { "?" + $0 } ?? "") }
 
-    /// Why a target was refused (400), for the audit trail.
+    /// Why a target (or the `Host` that goes with it) was refused (400), for the audit trail.
     enum Refusal: Error, Equatable, CustomStringConvertible {
         case notOriginForm
         case malformedEscape
@@ -42,6 +43,9 @@ struct CanonicalTarget: Sendable, Equatable {
         case notUTF8
         case aboveRoot
         case fragment
+        case doubleEncoded
+        /// The `Host` lines break RFC 9112 §3.2 (``HostField``).
+        case host(String)
 
         var description: String {
             switch self {
@@ -54,6 +58,8 @@ struct CanonicalTarget: Sendable, Equatable {
             case .notUTF8: "the decoded path is not UTF-8 (an overlong or broken sequence)"
             case .aboveRoot: "a '..' segment climbs above the root"
             case .fragment: "the request target has a fragment ('#'), which a client never sends"
+            case .host(let problem): problem
+            case .doubleEncoded: "the path is percent-encoded twice (%25 followed by hex digits), which a server that decodes again reads as another path"
             }
         }
     }
@@ -127,6 +133,9 @@ struct CanonicalTarget: Sendable, Equatable {
             case 0..<0x20, 0x7F: throw .controlByte
             default: bytes.append(byte)
             }
+        }
+        for index in bytes.indices.dropLast(2) where bytes[index] == UInt8(ascii: "%") {
+            if hexValue(bytes[index + 1]) != nil, hexValue(bytes[index + 2]) != nil { throw .doubleEncoded }
         }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
         return text

@@ -169,12 +169,15 @@ struct SessionEndpoints {
     /// A browser parsing a `Location` (WHATWG URL) drops tabs and line breaks anywhere, trims control bytes and
     /// spaces, and reads `\` as `/`, so `/\t/evil.example` or `/\\evil.example` would leave the site. The canonical
     /// form has none of these: only `pchar` bytes in the path (one leading `/`, no `//`) and a query without control
-    /// bytes or spaces, so what is sent is a path on this site whatever parser reads it.
+    /// bytes or spaces, so what is sent is a path on this site whatever parser reads it. A fragment is kept when it
+    /// is printable ASCII without `\`.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), let target = try? CanonicalTarget(requestTarget: next),
-            !target.target.contains("\\")
+        guard let next else { return "/" }
+        let (target, fragment) = next.firstIndex(of: "#").map { (String(next[..<$0]), next[$0...]) } ?? (next, "")
+        guard target.hasPrefix("/"), !target.hasPrefix("//"), let canonical = try? CanonicalTarget(requestTarget: target),
+            !canonical.target.contains("\\"), fragment.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "\\" })
         else { return "/" }
-        return target.target
+        return canonical.target + fragment
     }
 
     /// A state-changing request comes from this site: its `Origin` (or, without one, `Sec-Fetch-Site`) says so.
