@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 /// Strict settings applied to every Swift target in one place.
@@ -152,3 +153,11 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// bench/fuzz.sh sets GATEHOUSE_FUZZ to build the libFuzzer target (with -sanitize=fuzzer,address and -enable-testing,
+// in its own .build-fuzz folder); an ordinary build never sees it.
+if ProcessInfo.processInfo.environment["GATEHOUSE_FUZZ"] != nil {
+    package.targets.append(.executableTarget(
+        name: "GatehouseFuzz", dependencies: ["HTTPAuth", "Tokens", "Doctor", "Gateway", "LogAnalysis"], path: "bench/Fuzz",
+        swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]))
+}

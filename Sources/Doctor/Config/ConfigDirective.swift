@@ -44,12 +44,24 @@ enum ConfigFiles {
         return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].map { String(cString: $0) } }.sorted()
     }
 
+    /// The text of a configuration file: a regular file of at most 16 MiB. An `include` of `/dev/zero`, a FIFO or a
+    /// huge file in a stranger's configuration is said, not read until memory runs out.
     static func read(_ path: String, from location: SourceLocation?) throws -> String {
+        let here = location ?? SourceLocation(file: path, line: 0)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let attributes, attributes[.type] as? FileAttributeType == .typeRegular else {
+            throw ConfigReadError(location: here, message: attributes == nil ? "cannot read \(path)" : "\(path) is not a regular file")
+        }
+        guard ((attributes[.size] as? NSNumber)?.intValue ?? 0) <= maximumSize else {
+            throw ConfigReadError(location: here, message: "\(path) is larger than \(maximumSize >> 20) MiB: not a configuration file")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigReadError(location: location ?? SourceLocation(file: path, line: 0), message: "cannot read \(path)")
+            throw ConfigReadError(location: here, message: "cannot read \(path)")
         }
         return String(decoding: data, as: UTF8.self)
     }
+
+    static let maximumSize = 16 << 20
 
     /// `path` made absolute against `base` when it is relative.
     static func resolve(_ path: String, against base: String) -> String {
