@@ -157,7 +157,10 @@ let package = Package(
 // bench/fuzz.sh sets GATEHOUSE_FUZZ to build the libFuzzer target (with -sanitize=fuzzer,address and -enable-testing,
 // in its own .build-fuzz folder); an ordinary build never sees it.
 if ProcessInfo.processInfo.environment["GATEHOUSE_FUZZ"] != nil {
-    package.targets.append(.executableTarget(
-        name: "GatehouseFuzz", dependencies: ["HTTPAuth", "Tokens", "Doctor", "Gateway", "LogAnalysis"], path: "bench/Fuzz",
-        swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]))
+    package.targets += [
+        .target(name: "CFuzzDriver", path: "bench/FuzzDriver"),
+        .executableTarget(
+            name: "GatehouseFuzz", dependencies: ["CFuzzDriver", "HTTPAuth", "Tokens", "Doctor", "Gateway", "LogAnalysis"],
+            path: "bench/Fuzz", swiftSettings: swiftSettings),
+    ]
 }

@@ -436,3 +436,20 @@ def test_python_requests_logs_in_with_digest_against_apaches_htdigest_file(gatew
     assert answer.status_code == 200 and answer.text == SECRET
     offered = requests.get(url).headers["WWW-Authenticate"]
     assert "SHA-256" not in offered, "an MD5-only file is offered MD5 only"
+
+
+def test_chromium_logs_in_with_digest_against_apaches_htdigest_file(gateways):
+    """Headless Chromium (Debian's), given the user's credentials, answers the gateway's Digest challenge for a user
+    whose only secret is the MD5 line Apache's htdigest wrote."""
+    from playwright.sync_api import sync_playwright
+    url = gateways[("/admin/", "static")].url + "/admin/secret.txt"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        try:
+            context = browser.new_context(http_credentials={"username": "carol", "password": "carol-pw"})
+            response = context.new_page().goto(url)
+            assert response.status == 200 and SECRET in response.text()
+            record = gateways[("/admin/", "static")].explain(response.headers["x-request-id"])
+            assert record["scheme"] == "digest", "Chromium prefers Digest to Basic, and Digest worked"
+        finally:
+            browser.close()

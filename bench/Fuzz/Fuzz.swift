@@ -1,17 +1,16 @@
 import Foundation
 import HTTPAuth
-import Tokens
+@testable import Tokens
 
 @testable import Doctor
 @testable import Gateway
 @testable import LogAnalysis
 
-/// libFuzzer entry point for every reader of input from strangers (`bench/fuzz.sh` builds it with
-/// `-sanitize=fuzzer,address` and runs each target). The target is chosen by `GATEHOUSE_FUZZ_TARGET`; each
-/// consumes the bytes as the gateway, `header`, `token`, `doctor` or `logs` would, and must neither trap nor hang.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafeRawPointer, _ size: Int) -> CInt {
-    let bytes = Array(UnsafeRawBufferPointer(start: data, count: size))
+/// One input for every reader of input from strangers (`bench/fuzz.sh` builds this with `-sanitize=fuzzer,address`
+/// and runs each target through libFuzzer's driver, `main.swift`). The target is chosen by `GATEHOUSE_FUZZ_TARGET`;
+/// each consumes the bytes as the gateway, `header`, `token`, `doctor` or `logs` would, and must neither trap nor hang.
+func fuzz(_ data: UnsafeRawPointer?, _ size: Int) -> CInt {
+    let bytes = data.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
     let text = String(decoding: bytes, as: UTF8.self)
     switch FuzzTarget.current {
     case .authHeader:
@@ -94,7 +93,7 @@ enum FuzzTarget: String, CaseIterable {
     /// Writes the input as a configuration file (includes relative to it stay inside the folder) and reads it.
     static func withFile(_ bytes: [UInt8], _ body: (String) -> Void) {
         let path = folder + "/server.conf"
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         body(path)
     }
 }
