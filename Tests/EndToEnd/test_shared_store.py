@@ -2,7 +2,7 @@
 other, a session started on one is valid on the other, a refresh token is redeemed once across both and its reuse
 revokes the family everywhere, a Digest request replayed to the other instance is refused, and `gatehouse explain`
 on either finds every request, including those made while PostgreSQL was down."""
-import os, re, subprocess, time
+import os, re, subprocess, threading, time
 
 import pytest
 import requests
@@ -32,6 +32,9 @@ routes:
   - path: /api/
     schemes: [bearer]
     jwt: {{}}
+  - path: /keys/
+    schemes: [api_key]
+    api_key: {{ header: X-API-Key }}
   - path: /
     public: true
 """
@@ -117,3 +120,59 @@ def test_audit_records_made_while_postgresql_is_down_are_written_when_it_is_back
             subprocess.run([script, "resume"], check=True, capture_output=True)
         for request_id in ids:
             assert gateway.explain(request_id)["reason"] == "no-credentials", "acknowledged requests are not lost"
+
+
+def test_while_postgresql_is_down_a_valid_credential_gets_503_not_a_login_page(files, upstream, postgres_url):
+    """A store that does not answer is not a store that says "unknown": a valid session, API key, Digest nonce
+    count or refresh token is answered 503 with Retry-After and the reason store-unavailable, never 401 (which sends
+    a browser to log in again and tells the operator a lie), and nothing is let through unchecked."""
+    script = os.path.join(ROOT, "scripts", "test-postgres")
+    with PrivateGateway(files, shared_config(upstream, postgres_url)) as gateway:
+        browser = requests.Session()
+        csrf = re.search(r'name="csrf" value="([^"]+)"', browser.get(gateway.url + "/auth/login").text).group(1)
+        browser.post(gateway.url + "/auth/login", data={"username": "alice", "password": "alice-pw", "csrf": csrf, "next": "/app/"}, allow_redirects=False)
+        session = {"gatehouse-session": browser.cookies["gatehouse-session"]}
+        key = gateway.cli("apikey", "create", "--user", "ci").stdout.split()[0]
+        issued = requests.post(gateway.url + "/auth/token", data={"grant_type": "password", "username": "alice", "password": "alice-pw"}).json()
+        assert requests.get(gateway.url + "/app/", cookies=session, headers={"Accept": "text/html"}, allow_redirects=False).status_code == 200
+        assert requests.get(gateway.url + "/keys/", headers={"X-API-Key": key}).status_code == 200
+        subprocess.run([script, "pause"], check=True, capture_output=True)
+        time.sleep(2.1)   # past the API key cache (2 s), so the key is looked up in the store
+        try:
+            answers = {
+                "session, browser": requests.get(gateway.url + "/app/", cookies=session, headers={"Accept": "text/html"}, allow_redirects=False, timeout=30),
+                "session, API": requests.get(gateway.url + "/app/", cookies=session, headers={"Accept": "application/json"}, timeout=30),
+                "API key": requests.get(gateway.url + "/keys/", headers={"X-API-Key": key}, timeout=30),
+                "Digest": requests.get(gateway.url + "/digest/", auth=HTTPDigestAuth("alice", "alice-pw"), timeout=30),
+                "refresh": requests.post(gateway.url + "/auth/token", data={"grant_type": "refresh_token", "refresh_token": issued["refresh_token"]}, timeout=30),
+            }
+        finally:
+            subprocess.run([script, "resume"], check=True, capture_output=True)
+        for name, answer in answers.items():
+            assert answer.status_code == 503, f"{name}: {answer.status_code}"
+            assert answer.headers.get("Retry-After", "").isdigit(), name
+            assert "Location" not in answer.headers, f"{name}: not sent to the login page"
+        for name in ("session, API", "API key", "Digest"):
+            assert gateway.explain(answers[name].headers["X-Request-Id"])["reason"] == "store-unavailable", name
+        assert requests.get(gateway.url + "/keys/", headers={"X-API-Key": key}).status_code == 200, "the key works again, nothing was cached as unknown"
+        assert requests.get(gateway.url + "/app/", cookies=session, headers={"Accept": "application/json"}).status_code == 200, "the session was not ended"
+
+
+def test_with_no_grace_a_refresh_token_redeemed_at_once_on_two_instances_works_once(files, upstream, postgres_url):
+    config = shared_config(upstream, postgres_url).replace("grace: 1s", "grace: 0s")
+    with PrivateGateway(files, config) as first, PrivateGateway(files, config) as second:
+        for attempt in range(10):
+            token = requests.post(first.url + "/auth/token", data={"grant_type": "password", "username": "alice", "password": "alice-pw"}).json()["refresh_token"]
+            statuses = []
+            barrier = threading.Barrier(2)
+
+            def redeem(gateway):
+                barrier.wait()
+                statuses.append(requests.post(gateway.url + "/auth/token", data={"grant_type": "refresh_token", "refresh_token": token}).status_code)
+
+            threads = [threading.Thread(target=redeem, args=(gateway,)) for gateway in (first, second)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert sorted(statuses) == [200, 400], f"attempt {attempt}: {statuses}"

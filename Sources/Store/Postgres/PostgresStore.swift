@@ -315,11 +315,29 @@ public final class PostgresStore: GatewayStore {
         try await ready.value
     }
 
+    /// How long one statement may take, waiting for a connection included. postgres-nio's pool waits for a
+    /// connection as long as the server is away; a gateway must answer (503, `store-unavailable`) instead.
+    static let deadline: Double = 3
+
     private func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
         try await prepared()
-        var result: [PostgresRandomAccessRow] = []
-        for try await row in try await client.query(query, logger: logger) { result.append(row.makeRandomAccess()) }
-        return result
+        let (client, logger, endpoint) = (client, logger, endpoint)
+        return try await withThrowingTaskGroup(of: [PostgresRandomAccessRow]?.self) { group in
+            group.addTask {
+                var result: [PostgresRandomAccessRow] = []
+                for try await row in try await client.query(query, logger: logger) { result.append(row.makeRandomAccess()) }
+                return result
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(Self.deadline))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let result = first else {
+                throw StoreError("store: PostgreSQL at \(endpoint) did not answer within \(Int(Self.deadline)) s")
+            }
+            return result
+        }
     }
 
     private func execute(_ query: PostgresQuery) async throws {
