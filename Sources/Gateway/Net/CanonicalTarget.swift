@@ -1,3 +1,5 @@
+import HTTPAuth
+
 /// The one form of a request target that every decision of the gateway reads: route matching, the static folder,
 /// the upstream request, the audit record and `explain`.
 ///
@@ -120,9 +122,9 @@ struct CanonicalTarget: Sendable, Equatable {
             var byte = raw[index]
             index = raw.index(after: index)
             if byte == UInt8(ascii: "%") {
-                guard index != raw.endIndex, let high = hexValue(raw[index]) else { throw .malformedEscape }
+                guard index != raw.endIndex, let high = raw[index].hexDigitValue else { throw .malformedEscape }
                 index = raw.index(after: index)
-                guard index != raw.endIndex, let low = hexValue(raw[index]) else { throw .malformedEscape }
+                guard index != raw.endIndex, let low = raw[index].hexDigitValue else { throw .malformedEscape }
                 index = raw.index(after: index)
                 byte = high << 4 | low
                 if byte == UInt8(ascii: "/") { throw .encodedSlash }
@@ -135,19 +137,10 @@ struct CanonicalTarget: Sendable, Equatable {
             }
         }
         for index in bytes.indices.dropLast(2) where bytes[index] == UInt8(ascii: "%") {
-            if hexValue(bytes[index + 1]) != nil, hexValue(bytes[index + 2]) != nil { throw .doubleEncoded }
+            if bytes[index + 1].hexDigitValue != nil, bytes[index + 2].hexDigitValue != nil { throw .doubleEncoded }
         }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
         return text
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// RFC 3986 §3.3 `pchar` less `;` (refused above): unreserved, the other sub-delims, `:` and `@` stay as they are.

@@ -20,7 +20,7 @@ public enum RFC8187 {
         var iterator = Array(parts[2].utf8).makeIterator()
         while let byte = iterator.next() {
             if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                guard let high = iterator.next()?.hexDigitValue, let low = iterator.next()?.hexDigitValue else {
                     throw HTTPAuthError.encoding("bad percent-escape in an RFC 8187 ext-value")
                 }
                 bytes.append(high << 4 | low)
@@ -59,14 +59,5 @@ public enum RFC8187 {
 
     private static func isAttributeCharacter(_ byte: UInt8) -> Bool {
         byte.isASCIIAlphanumeric || "!#$&+-.^_`|~".utf8.contains(byte)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
