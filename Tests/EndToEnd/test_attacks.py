@@ -4,16 +4,15 @@ Path tricks against a static folder and against an upstream that reads paths as 
 backslashes, `;` parameters, case); return-to values that a browser turns into another site; malformed HTTP/1.1;
 spoofed routing and identity headers; JWT attacks; slow and greedy clients; Digest with files made by Apache's own
 `htdigest`, used by curl and Python requests. The vectors, each with its source, are in `attack_vectors.py`."""
-import base64, hashlib, hmac, json, os, posixpath, pty, re, shutil, socket, subprocess, tempfile, threading, time
+import base64, hashlib, hmac, json, os, posixpath, pty, re, shutil, socket, subprocess, tempfile, time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 from requests.auth import HTTPDigestAuth
 
 from attack_vectors import HEADER_GARBAGE, HEADER_SPOOFING, PATH_BYPASS, REDIRECT_NEXT, REDIRECT_NEXT_SAFE
-from conftest import Gateway, b64url, serve
+from conftest import Gateway, JSONHandler, b64url, serve
 
 SECRET = "TOP-SECRET-7f3a9c"
 BASIC = base64.b64encode(b"alice:alice-pw").decode()
@@ -38,7 +37,7 @@ def apache_htdigest(path, realm, user, password, create):
     assert status == 0, "htdigest failed"
 
 
-class LaxBackend(BaseHTTPRequestHandler):
+class LaxBackend(JSONHandler):
     """An upstream that reads a path the way the loosest real servers do: percent-decoding (twice, as a framework
     behind a decoding proxy may), `\\` as `/`, `;` path parameters dropped (Tomcat), dot segments resolved and case
     ignored (IIS). It serves the secret for /admin/secret.txt however that is spelled, so whatever the gateway lets
@@ -57,9 +56,6 @@ class LaxBackend(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
 
 
 def site_config(route, backend):
@@ -240,19 +236,12 @@ def rsa_route():
     jwk.update({"kid": "rsa1", "alg": "RS256", "use": "sig"})
     fetched = []
 
-    class KeyHost(BaseHTTPRequestHandler):
+    class KeyHost(JSONHandler):
         """Where an attacker's `jku`/`x5u` point: it records every fetch, and the gateway must make none."""
 
         def do_GET(self):
             fetched.append(self.path)
-            body = json.dumps({"keys": [jwk]}).encode()
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
+            self.send_json({"keys": [jwk]})
 
     folder = tempfile.mkdtemp(prefix="gatehouse-jwt-")
     with open(os.path.join(folder, "jwks.json"), "w") as f:
