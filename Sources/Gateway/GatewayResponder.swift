@@ -32,9 +32,12 @@ public struct GatewayResponder: HTTPResponder {
             return response
         }
         // From here on the request carries the canonical target only: every decision and the upstream see one path.
-        var head = request.head
-        head.path = target.target
-        var request = Request(head: head, body: request.body)
+        var request = request
+        if target.target != target.received {
+            var head = request.head
+            head.path = target.target
+            request = Request(head: head, body: request.body)
+        }
         if let metrics = config.metrics, request.uri.path == metrics.path {
             return metricsResponse(allowed: address.map { metrics.allow.contains($0) } ?? false, requestID: requestID)
         }

@@ -68,6 +68,10 @@ struct CanonicalTarget: Sendable, Equatable {
 
     /// Makes `requestTarget` (the request line's target, as received) canonical.
     init(requestTarget: String) throws(Refusal) {
+        if let plain = Self.alreadyCanonical(requestTarget) {
+            self = plain
+            return
+        }
         received = requestTarget
         var rest = Substring(requestTarget)
         if !rest.hasPrefix("/") {
@@ -103,6 +107,54 @@ struct CanonicalTarget: Sendable, Equatable {
         encodedPath = "/" + segments.map(Self.encode).joined(separator: "/") + (endsAsFolder && !segments.isEmpty ? "/" : "")
         self.query = query
     }
+
+    /// The common case in one pass, without copying: an origin-form target whose path holds only `pchar` bytes
+    /// other than `%` and `;`, no empty, `.` or `..` segment, and whose query holds no control byte or `#`, is its
+    /// own canonical form.
+    private static func alreadyCanonical(_ target: String) -> CanonicalTarget? {
+        var bytes = target.utf8.makeIterator()
+        guard bytes.next() == UInt8(ascii: "/") else { return nil }
+        var segmentLength = 0
+        var dotsOnly = true
+        var pathLength = 1
+        while let byte = bytes.next() {
+            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") {
+                if segmentLength == 0 && byte == UInt8(ascii: "/") { return nil }
+                if segmentLength > 0 && dotsOnly && segmentLength <= 2 { return nil }
+                if byte == UInt8(ascii: "?") {
+                    while let queryByte = bytes.next() {
+                        if queryByte < 0x21 || queryByte == 0x7F || queryByte == UInt8(ascii: "#") { return nil }
+                    }
+                    let path = String(target.utf8.prefix(pathLength))!
+                    return CanonicalTarget(path: path, encodedPath: path, query: String(target.utf8.dropFirst(pathLength + 1))!, received: target)
+                }
+                segmentLength = 0
+                dotsOnly = true
+            } else if isPlainPathByte(byte) {
+                segmentLength += 1
+                dotsOnly = dotsOnly && byte == UInt8(ascii: ".")
+            } else {
+                return nil
+            }
+            pathLength += 1
+        }
+        if segmentLength > 0 && dotsOnly && segmentLength <= 2 { return nil }
+        return CanonicalTarget(path: target, encodedPath: target, query: nil, received: target)
+    }
+
+    private init(path: String, encodedPath: String, query: String?, received: String) {
+        self.path = path
+        self.encodedPath = encodedPath
+        self.query = query
+        self.received = received
+    }
+
+    /// A byte that `encode` keeps as it is: RFC 3986 `pchar` less `%` and `;`.
+    private static func isPlainPathByte(_ byte: UInt8) -> Bool {
+        byte.isASCIIAlphanumeric || plainPathSymbols.contains(byte)
+    }
+
+    private static let plainPathSymbols: Set<UInt8> = Set("-._~!$&'()*+,=:@".utf8)
 
     /// `rest` after `http://` or `https://` (any case), or nil.
     private static func droppingHTTPScheme(_ target: Substring) -> Substring? {
@@ -147,13 +199,9 @@ struct CanonicalTarget: Sendable, Equatable {
     private static func encode(_ segment: String) -> String {
         var output = ""
         for byte in segment.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "!"), UInt8(ascii: "$"),
-                UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"),
-                UInt8(ascii: ","), UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "@"):
+            if isPlainPathByte(byte) {
                 output.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
+            } else {
                 output += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
             }
         }

@@ -17,7 +17,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let settings: GatewayConfig.Connections
     private let registry: ConnectionRegistry
-    private var deadline: Scheduled<Void>?
+    /// When the connection is closed unless something moves it; nil while a response is prepared.
+    private var deadline: NIODeadline?
+    /// One timer per connection, rescheduled only when it fires before the deadline: moving the deadline on every
+    /// request part costs a clock read, not a timer.
+    private var timer: Scheduled<Void>?
     private var admitted: String?
     private var responsesOwed = 0
     private var readingBody = false
@@ -69,7 +73,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func start(_ context: ChannelHandlerContext) {
-        guard admitted == nil, deadline == nil else { return }
+        guard admitted == nil, timer == nil else { return }
         let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
         guard registry.admit(address) else {
             context.close(promise: nil)
@@ -80,18 +84,26 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func arm(_ context: ChannelHandlerContext, after seconds: Double) {
-        cancelDeadline()
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
-            context.close(promise: nil)
+        let due = NIODeadline.now() + .milliseconds(Int64(seconds * 1000))
+        deadline = due
+        if timer == nil { schedule(context, at: due) }
+    }
+
+    private func schedule(_ context: ChannelHandlerContext, at due: NIODeadline) {
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) { [self] in
+            timer = nil
+            guard let deadline else { return }
+            if deadline <= .now() { context.close(promise: nil) } else { schedule(context, at: deadline) }
         }
     }
 
     private func cancelDeadline() {
-        deadline?.cancel()
         deadline = nil
     }
 
     private func stop() {
+        timer?.cancel()
+        timer = nil
         cancelDeadline()
         if let admitted { registry.release(admitted) }
         admitted = nil

@@ -1,3 +1,5 @@
+import HTTPAuth
+
 /// The `Host` rules of RFC 9112 §3.2: a request carries exactly one `Host`, and its value is `uri-host [":" port]`
 /// (RFC 3986 §3.2.2), so `Host: user@host`, a path or a space in it, or a second `Host` line is answered 400, as
 /// the RFC requires. Two servers that pick different `Host` lines, or read userinfo differently, route one request
@@ -11,41 +13,32 @@ enum HostField {
         return isValid(authority) ? nil : "the Host value is not host[:port]"
     }
 
-    /// `IP-literal / IPv4address / reg-name`, then an optional `:` and digits.
+    /// `IP-literal / IPv4address / reg-name`, then an optional `:` and digits; read byte by byte (it runs on every
+    /// request).
     static func isValid(_ authority: String) -> Bool {
-        var host = Substring(authority)
-        if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]"), host.first != "[" || host[..<colon].hasSuffix("]") {
-            guard host[host.index(after: colon)...].allSatisfy(\.isASCIIDigit) else { return false }
+        var host = Substring(authority).utf8
+        if let colon = host.lastIndex(of: UInt8(ascii: ":")), host.first != UInt8(ascii: "[") || host[..<colon].last == UInt8(ascii: "]") {
+            guard host[host.index(after: colon)...].allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) else { return false }
             host = host[..<colon]
         }
-        if host.first == "[" {
-            guard host.last == "]", host.count > 2 else { return false }
-            return host.dropFirst().dropLast().allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+        if host.first == UInt8(ascii: "[") {
+            guard host.last == UInt8(ascii: "]"), host.count > 2 else { return false }
+            return host.dropFirst().dropLast().allSatisfy { $0.hexDigitValue != nil || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }
         }
-        var index = host.utf8.startIndex
-        let bytes = host.utf8
-        while index != bytes.endIndex {
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "!"), UInt8(ascii: "$"),
-                UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"),
-                UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="):
-                index = bytes.index(after: index)
-            case UInt8(ascii: "%"):
-                let first = bytes.index(after: index)
-                guard first != bytes.endIndex, bytes.index(after: first) != bytes.endIndex,
-                    Character(Unicode.Scalar(bytes[first])).isHexDigit, Character(Unicode.Scalar(bytes[bytes.index(after: first)])).isHexDigit
-                else { return false }
-                index = bytes.index(first, offsetBy: 2)
-            default:
+        var escape = 0
+        for byte in host {
+            if escape > 0 {
+                guard byte.hexDigitValue != nil else { return false }
+                escape -= 1
+            } else if byte == UInt8(ascii: "%") {
+                escape = 2
+            } else if !(byte.isASCIIAlphanumeric || regNameSymbols.contains(byte)) {
                 return false
             }
         }
-        return true
+        return escape == 0
     }
-}
 
-extension Character {
-    fileprivate var isASCIIDigit: Bool { asciiValue.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
+    /// `unreserved / sub-delims` besides letters and digits (RFC 3986 §3.2.2 `reg-name`).
+    private static let regNameSymbols: Set<UInt8> = Set("-._~!$&'()*+,;=".utf8)
 }
