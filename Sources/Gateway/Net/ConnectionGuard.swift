@@ -20,7 +20,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// When the connection is closed unless something moves it; nil while a response is prepared.
     private var deadline: NIODeadline?
     /// One timer per connection, rescheduled only when it fires before the deadline: moving the deadline on every
-    /// request part costs a clock read, not a timer.
+    /// request part costs a clock read, not a timer. A deadline moved earlier than the timer (a body's 60 s after a
+    /// keep-alive wait's 75 s) is enforced when the timer fires, so up to the difference of the two timeouts late.
     private var timer: Scheduled<Void>?
     private var admitted: String?
     private var responsesOwed = 0
@@ -50,7 +51,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             arm(context, after: settings.bodyTimeout)
         case .end:
             readingBody = false
-            if responsesOwed == 0 { arm(context, after: readingBody ? settings.bodyTimeout : settings.keepaliveTimeout) } else { cancelDeadline() }
+            if responsesOwed == 0 { arm(context, after: settings.keepaliveTimeout) } else { cancelDeadline() }
         }
         context.fireChannelRead(data)
     }
