@@ -78,7 +78,7 @@ public struct HtpasswdFile: Hashable, Sendable {
         index.hashes[user]
     }
 
-    /// The hash an unknown user is checked against the like of (``PasswordVerifier/typicalHash(in:)``), worked out
+    /// The hash an unknown user is checked against the like of (``PasswordVerifier/typicalHash(among:)``), worked out
     /// once per version of the file rather than per request.
     public var typicalHash: PasswordHash? { index.typicalHash }
 

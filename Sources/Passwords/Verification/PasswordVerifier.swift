@@ -81,11 +81,7 @@ public final class PasswordVerifier: Sendable {
 
     /// The hash an unknown user is checked against the like of: the most common format and cost in the file, and on
     /// a tie the slowest, so that a guessed name costs what most real users cost (a file mixing formats cannot match
-    /// every user at once; keep one format per file for exact parity).
-    static func typicalHash(in file: HtpasswdFile) -> PasswordHash? {
-        file.typicalHash
-    }
-
+    /// every user at once; keep one format per file for exact parity). ``HtpasswdFile`` works it out once per load.
     static func typicalHash(among hashes: [PasswordHash]) -> PasswordHash? {
         var counts: [String: (count: Int, hash: PasswordHash)] = [:]
         for hash in hashes {
