@@ -14,7 +14,7 @@ import Testing
         try "alice:{SHA}g2YDYHBhl9R/ddqtGep+ipAO4aU=\n".write(toFile: root + "/users", atomically: true, encoding: .utf8)   // htpasswd -s, password alice-pw
         for (name, text) in files { try text.replacingOccurrences(of: "ROOT", with: root).write(toFile: root + "/" + name, atomically: true, encoding: .utf8) }
         try ("ServerRoot \(root)\n" + main.replacingOccurrences(of: "ROOT", with: root)).write(toFile: root + "/apache2.conf", atomically: true, encoding: .utf8)
-        return try ConfigDiagnosis.run(path: root + "/apache2.conf", user: nil, password: nil).findings
+        return try ConfigDiagnosis.run(path: root + "/apache2.conf").findings
     }
 
     static let protected = "AuthType Basic\nAuthName \"x\"\nAuthUserFile ROOT/users\n"

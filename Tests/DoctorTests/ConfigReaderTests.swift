@@ -26,4 +26,28 @@ import Testing
         try "ServerRoot \(root)\nInclude \(target)\n".write(toFile: root + "/apache2.conf", atomically: true, encoding: .utf8)
         #expect(throws: ConfigReadError.self) { try ApacheConfig.read(path: root + "/apache2.conf") }
     }
+
+    /// ingress-nginx writes why it denied a location as a comment above `return 503`
+    /// (https://github.com/kubernetes/ingress-nginx/pull/2583): the reader keeps it for that directive, and the doctor
+    /// names a missing auth secret as the password file that was never written. A comment elsewhere is no reason.
+    @Test func aControllersDenialReasonIsReadFromItsComment() throws {
+        let root = try folder()
+        let denied = """
+            events {}
+            http { server { listen 80;
+              location / {
+                set $namespace "default";
+                # Location denied. Reason: "the secret basic-auth does not contain a key with value auth"
+                return 503;
+              }
+              # Location denied. Reason: "not above a return"
+              location /b/ { return 503; }
+            } }
+            """
+        try denied.write(toFile: root + "/nginx.conf", atomically: true, encoding: .utf8)
+        let findings = try ConfigDiagnosis.run(path: root + "/nginx.conf").findings
+        #expect(findings.map(\.id) == [.passwordFileError])
+        #expect(findings.first?.location == root + "/nginx.conf:6")
+        #expect(findings.first?.explanation.contains("does not contain a key with value auth") == true)
+    }
 }

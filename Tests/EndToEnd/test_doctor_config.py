@@ -5,7 +5,7 @@ import json, os, shutil, subprocess, tempfile
 
 import pytest
 
-from conftest import APACHE, BINARY, NGINX, ROOT, apache_prologue
+from conftest import APACHE, BINARY, NGINX, ROOT, Serving, apache_htdigest, apache_prologue, free_port, nginx_config
 
 
 def config_doctor(path, *args):
@@ -87,7 +87,7 @@ def test_nginx_unreadable_and_unsupported_files(folder):
 
 
 def apache_site(folder, body):
-    modules = ["mpm_event", "authn_core", "authn_file", "authz_core", "authz_user", "authz_groupfile", "auth_basic", "auth_digest", "cgid", "alias"]
+    modules = ["mpm_event", "authn_core", "authn_file", "authz_core", "authz_user", "authz_groupfile", "authz_host", "auth_basic", "auth_digest", "cgid", "alias"]
     os.makedirs(os.path.join(folder, "www"), exist_ok=True)
     os.makedirs(os.path.join(folder, "cgi-bin"), exist_ok=True)
     with open(os.path.join(folder, "apache2.conf"), "w") as f:
@@ -149,3 +149,65 @@ def test_every_offline_input_has_a_markdown_report(tmp_path):
         result = subprocess.run([BINARY, "doctor", "--markdown", str(path)], capture_output=True, text=True, timeout=30)
         assert result.returncode == 1, result.stderr
         assert result.stdout.startswith("## 401 diagnosis") and f"`{cause}`" in result.stdout and "**Fix:**" in result.stdout
+
+
+# The request the user asks about (-u, --digest, -H) is answered as the server would: each claim is first shown on the
+# real server, then the doctor must say it from the configuration alone.
+
+def curl_status(*args):
+    return subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", *args], capture_output=True, text=True, timeout=10).stdout
+
+
+@pytest.mark.parametrize("setting, dropped", [("", True), ("underscores_in_headers on;", False), ("ignore_invalid_headers off;", False)])
+def test_nginx_drops_underscored_headers_as_the_doctor_says(folder, setting, dropped):
+    # The location refuses unless the header arrived: what an application checking it would do.
+    port = free_port()
+    site = (f"server {{ listen 127.0.0.1:{port}; {setting}\n"
+            f"  location / {{ if ($http_project_token = \"\") {{ return 401; }} return 200 ok; }} }}")
+    with open(os.path.join(folder, "nginx.conf"), "w") as f:
+        f.write(nginx_config(folder, site))
+    with Serving([NGINX, "-c", f"{folder}/nginx.conf", "-p", f"{folder}/", "-g", "daemon off;"], f"http://127.0.0.1:{port}/"):
+        assert curl_status("-H", "project_token: 4f1c2a", f"http://127.0.0.1:{port}/") == ("401" if dropped else "200")
+        assert curl_status("-H", "project-token: 4f1c2a", f"http://127.0.0.1:{port}/") == "200", "the dashed name the doctor proposes gets through"
+    report = config_doctor(f"{folder}/nginx.conf", "-H", "project_token: 4f1c2a")
+    named = [f for f in report["findings"] if f["id"] == "underscore-header-dropped"]
+    assert bool(named) == dropped, report["findings"]
+    if dropped:
+        assert named[0]["severity"] == "cause" and "project-token" in named[0]["fix"]
+    assert not [f for f in config_doctor(f"{folder}/nginx.conf")["findings"] if f["id"] == "underscore-header-dropped"], "no header, no finding"
+
+
+def test_apache_digest_section_refuses_basic_as_the_doctor_says(folder):
+    # The htdigest file is made by Apache's own htdigest; curl -u sends Basic, --digest the scheme the section takes.
+    port = free_port()
+    apache_htdigest(os.path.join(folder, "digest-users"), "webdav", "tusk", "K33pass-dav", create=True)
+    os.chmod(os.path.join(folder, "digest-users"), 0o644)
+    modules = ["mpm_event", "authn_core", "authn_file", "authz_core", "authz_user", "auth_digest"]
+    os.makedirs(os.path.join(folder, "www", "tusk"), exist_ok=True)
+    with open(os.path.join(folder, "www", "tusk", "db.kdbx"), "w") as f:
+        f.write("db\n")
+    with open(os.path.join(folder, "apache2.conf"), "w") as f:
+        f.write(apache_prologue(folder, [port], modules) + f"DocumentRoot {folder}/www\n<Directory {folder}/www>\n    Require all granted\n</Directory>\n"
+                f"<Directory {folder}/www/tusk>\n    AuthType Digest\n    AuthName \"webdav\"\n    AuthUserFile {folder}/digest-users\n    Require valid-user\n</Directory>\n")
+    url = f"http://127.0.0.1:{port}/tusk/db.kdbx"
+    with Serving([APACHE, "-f", f"{folder}/apache2.conf", "-DFOREGROUND"], f"http://127.0.0.1:{port}/"):
+        assert curl_status("-u", "tusk:K33pass-dav", url) == "401"
+        assert curl_status("--digest", "-u", "tusk:K33pass-dav", url) == "200"
+    basic = config_doctor(f"{folder}/apache2.conf", "-u", "tusk:K33pass-dav")
+    assert first(basic)["id"] == "scheme-mismatch" and basic["_exit"] == 1
+    digest = config_doctor(f"{folder}/apache2.conf", "--digest", "-u", "tusk:K33pass-dav")
+    assert digest["_exit"] == 0 and not [f for f in digest["findings"] if f["severity"] == "cause"], digest["findings"]
+    assert not [f for f in config_doctor(f"{folder}/apache2.conf", "--user", "tusk", "--password", "K33pass-dav")["findings"] if f["severity"] == "cause"], \
+        "--user alone asks about the login, not the scheme"
+
+
+def test_a_password_that_an_address_rule_bypasses_ranks_below_the_bypass(folder):
+    # Rudder's relay (https://github.com/Normation/rudder/pull/2865): `Require valid-user` beside `Require ip`, and
+    # this share reads a file where the user's password differs: from the allowed network no password is checked.
+    with open(os.path.join(folder, "other-users"), "w") as f:
+        f.write("alice:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\n")   # htpasswd -s, password "password"
+    path = apache_site(folder, f'<Location /inventories/>\n    AuthType Basic\n    AuthName "WebDAV"\n    AuthUserFile {folder}/other-users\n'
+                               f'    Require valid-user\n    Require ip 127.0.0.0/8\n</Location>')
+    report = config_doctor(path, "--user", "alice", "--password", "alice-pw")
+    ids = [f["id"] for f in report["findings"] if f["severity"] == "cause"]
+    assert ids[0] == "config-error" and "password-file-mismatch" in ids, ids

@@ -38,6 +38,16 @@ enum ApacheAccessAudit {
         return findings
     }
 
+    /// A finding about the password check of a section whose `Require` alternatives let some clients in without
+    /// one: it holds only for the others, so it ranks below the finding that the check is bypassed.
+    static func bypassed(_ finding: Finding) -> Finding {
+        guard finding.severity == .cause, finding.id != .configError else { return finding }
+        var finding = finding
+        finding.confidence = min(finding.confidence, 60)
+        finding.evidence.append("only for clients the section's other Require lines do not let in")
+        return finding
+    }
+
     /// A section whose own `Require all granted` replaces the user requirement of an outer section.
     static func unprotecting(_ own: [ConfigDirective], outer: [ConfigDirective]) -> Finding? {
         guard outer.contains(where: { userRequirements.contains($0.arguments.first?.lowercased() ?? "") }),

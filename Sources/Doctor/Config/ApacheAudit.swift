@@ -9,8 +9,7 @@ import Passwords
 /// that never see `Authorization` without `CGIPassAuth On`.
 struct ApacheAudit {
     let root: ConfigDirective
-    let requestedUser: String?
-    let password: String?
+    let query: ConfigQuery
 
     /// The directives in effect in one section, the innermost winning.
     private struct Effective {
@@ -30,7 +29,7 @@ struct ApacheAudit {
 
     func findings() -> [Finding] {
         let serverRoot = root.arguments.first ?? (root.location.file as NSString).deletingLastPathComponent
-        let files = PasswordFileAudit(server: .apache, serverUser: runUser(), requestedUser: requestedUser, password: password)
+        let files = PasswordFileAudit(server: .apache, serverUser: runUser(), requestedUser: query.user, password: query.password)
         var findings: [Finding] = []
         var audited: Set<String> = []
         let passesAuthorization = passesAuthorizationEverywhere()
@@ -49,11 +48,15 @@ struct ApacheAudit {
             effective.apply(section)
             let protects = section.children.contains { Self.authDirectives.contains($0.name.lowercased()) }
             if protects {
-                findings += check(section, effective, serverRoot: serverRoot, files: files, audited: &audited)
+                var checked = check(section, effective, serverRoot: serverRoot, files: files, audited: &audited)
                 // Inside <RequireAll> (and <RequireNone>) the lines are not alternatives.
                 if effective["AuthType"] != nil, !section.is("RequireAll"), !section.is("RequireNone") {
-                    findings += ApacheAccessAudit.alternatives(effective.requires, satisfy: effective["Satisfy"], in: section)
+                    let alternatives = ApacheAccessAudit.alternatives(effective.requires, satisfy: effective["Satisfy"], in: section)
+                    if alternatives.contains(where: { $0.id == .configError }) { checked = checked.map(ApacheAccessAudit.bypassed) }
+                    checked += alternatives
                 }
+                findings += checked
+                if let mismatch = schemeMismatch(effective) { findings.append(mismatch) }
                 if effective["AuthType"]?.arguments.first?.lowercased() == "basic", effective["SSLEngine"]?.arguments.first?.lowercased() != "on",
                     effective["SSLRequireSSL"] == nil, !effective.requires.contains(where: { $0.arguments.first?.lowercased() == "ssl" })
                 {
@@ -123,7 +126,7 @@ struct ApacheAudit {
                     explanation: "`Require user \(listed.joined(separator: " "))`, and none of them is in \(resolved): every user who logs in is refused, with 401, so the browser asks again and again.",
                     fix: "Name users that exist, or add them to the file.", evidence: ["Require at \(requires[0].location)"], location: requires[0].location.description))
             }
-            if let user = requestedUser, known.contains(user), !listed.contains(user),
+            if let user = query.user, known.contains(user), !listed.contains(user),
                 !requires.contains(where: { $0.arguments.first?.lowercased() == "valid-user" })
             {
                 findings.append(Finding(
@@ -160,6 +163,24 @@ struct ApacheAudit {
                 fix: "Add `AuthzSendForbiddenOnFailure On` to make such refusals 403.", evidence: ["\(section.name) at \(here)"], location: here))
         }
         return findings
+    }
+
+    /// `scheme-mismatch`: the query's client sends its user and password with the other scheme than the section's
+    /// `AuthType` (curl's `-u` sends Basic). mod_auth_digest refuses Basic (AH01790 "client used wrong
+    /// authentication scheme"), and mod_auth_basic answers a Digest credential with a new challenge.
+    private func schemeMismatch(_ effective: Effective) -> Finding? {
+        guard let sent = query.scheme, let typeLine = effective["AuthType"], let type = typeLine.arguments.first?.lowercased(),
+            type == "basic" || type == "digest", type != sent.rawValue.lowercased()
+        else { return nil }
+        let wanted = type == "digest" ? "Digest" : "Basic"
+        return Finding(
+            id: .schemeMismatch, severity: .cause, confidence: 90, title: "The client sends \(sent.rawValue); this section takes only \(wanted)",
+            explanation: "`AuthType \(typeLine.arguments.first ?? "")` at \(typeLine.location): Apache challenges with \(wanted) and does not look at a \(sent.rawValue) credential"
+                + (type == "digest" ? " (its error log says \"AH01790: client used wrong authentication scheme 'Basic'\"), so the login is refused with 401 however right the password is." : ", so the login is refused with 401 however right the password is."),
+            fix: type == "digest"
+                ? "Make the client use Digest (curl --digest, or --anyauth), or, for clients that only speak Basic (many WebDAV and sync clients), switch the section to `AuthType Basic` with an htpasswd file, over https only."
+                : "Make the client send Basic (curl -u without --digest), or switch the section to `AuthType Digest` with an htdigest file for its realm.",
+            evidence: ["the client sends: Authorization: \(sent.rawValue) …", "AuthType \(typeLine.arguments.first ?? "") at \(typeLine.location)"], location: typeLine.location.description)
     }
 
     /// The `<Directory>` sections of parent folders of `path`, shortest path first (not `path`'s own).

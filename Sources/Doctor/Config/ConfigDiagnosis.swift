@@ -18,7 +18,9 @@ public struct ConfigDiagnosis: Sendable {
         return kind(of: path) != nil
     }
 
-    public static func run(path: String, user: String?, password: String?) throws -> ConfigDiagnosis {
+    /// The configuration at `path` read and audited, answering `query` (the user's login, scheme and headers) as the
+    /// server would.
+    public static func run(path: String, query: ConfigQuery = ConfigQuery()) throws -> ConfigDiagnosis {
         var isDirectory: ObjCBool = false
         _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let targets = isDirectory.boolValue ? mainFiles(in: path) : [path]
@@ -29,9 +31,9 @@ public struct ConfigDiagnosis: Sendable {
         for target in targets {
             switch kind(of: target) {
             case .nginx?:
-                findings += NginxAudit(root: try NginxConfig.read(path: target), requestedUser: user, password: password).findings()
+                findings += NginxAudit(root: try NginxConfig.read(path: target), query: query).findings()
             case .apache?:
-                findings += ApacheAudit(root: try ApacheConfig.read(path: target), requestedUser: user, password: password).findings()
+                findings += ApacheAudit(root: try ApacheConfig.read(path: target), query: query).findings()
             case nil:
                 continue
             }

@@ -18,6 +18,8 @@ public struct ConfigDirective: Sendable, Hashable {
     public var location: SourceLocation
     public var children: [ConfigDirective]
     public var isBlock: Bool
+    /// The comment lines written right above it (nginx), without their `#`.
+    public var comment: String? = nil
 
     public func `is`(_ other: String) -> Bool { name.caseInsensitiveCompare(other) == .orderedSame }
 

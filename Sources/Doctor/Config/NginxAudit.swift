@@ -7,8 +7,7 @@ import HTTPAuth
 /// `user` reads them (relative paths against the configuration prefix).
 struct NginxAudit {
     let root: ConfigDirective
-    let requestedUser: String?
-    let password: String?
+    let query: ConfigQuery
 
     private struct Inherited {
         var authBasic: ConfigDirective?
@@ -21,12 +20,14 @@ struct NginxAudit {
         var addedHeaders: [ConfigDirective] = []
         /// The server block listens with TLS (`listen … ssl`, or the old `ssl on`).
         var tls = false
+        var underscores: ConfigDirective?
+        var ignoreInvalid: ConfigDirective?
     }
 
     func findings() -> [Finding] {
         let prefix = (root.location.file as NSString).deletingLastPathComponent
         let worker = root.last("user")?.arguments.first ?? "nobody"
-        let files = PasswordFileAudit(server: .nginx, serverUser: worker, requestedUser: requestedUser, password: password)
+        let files = PasswordFileAudit(server: .nginx, serverUser: worker, requestedUser: query.user, password: query.password)
         var findings: [Finding] = []
         var auditedFiles: Set<String> = []
         let exactLocations = Set(allBlocks(root).filter { $0.is("location") }.compactMap { $0.arguments.last })
@@ -41,9 +42,13 @@ struct NginxAudit {
             if let cache = block.last("proxy_cache") { context.cache = cache }
             let added = block.all("add_header")
             if !added.isEmpty { context.addedHeaders = added }
+            if let value = block.last("underscores_in_headers") { context.underscores = value }
+            if let value = block.last("ignore_invalid_headers") { context.ignoreInvalid = value }
             if block.is("server") {
                 context.tls = block.all("listen").contains { $0.arguments.dropFirst().contains("ssl") } || block.last("ssl")?.arguments.first == "on"
+                if let dropped = droppedHeaders(in: block, context), !findings.contains(where: { $0.id == .underscoreHeaderDropped }) { findings.append(dropped) }
             }
+            if let denied = Self.deniedByController(block) { findings.append(denied) }
             let valid = block.all("proxy_cache_valid")
             if !valid.isEmpty { context.cacheValid = valid }
             let authOn = context.authBasic.map { $0.arguments.first?.lowercased() != "off" } ?? false
@@ -121,6 +126,44 @@ struct NginxAudit {
         }
         walk(root, Inherited())
         return findings
+    }
+
+    /// `underscore-header-dropped`: the query's headers named with `_`, which this server discards before anything
+    /// reads them (`underscores_in_headers off`, the default, with `ignore_invalid_headers on`, the default).
+    private func droppedHeaders(in server: ConfigDirective, _ context: Inherited) -> Finding? {
+        let underscored = query.underscoredHeaders
+        guard !underscored.isEmpty, context.underscores?.arguments.first != "on", context.ignoreInvalid?.arguments.first != "off" else { return nil }
+        let names = underscored.map(\.name).joined(separator: ", ")
+        let renamed = underscored.map { $0.name.replacingOccurrences(of: "_", with: "-") }.joined(separator: ", ")
+        let setting = context.underscores.map { "`underscores_in_headers off` at \($0.location)" } ?? "nginx's default `underscores_in_headers off`"
+        let place = context.underscores?.location ?? server.location
+        let serverName = server.last("server_name")?.arguments.joined(separator: " ") ?? "_"
+        return Finding(
+            id: .underscoreHeaderDropped, severity: underscored.contains(where: \.carriesCredential) ? .cause : .warning, confidence: 92,
+            title: "nginx drops \(names): header names with an underscore",
+            explanation: "The request sends \(names). With \(setting), nginx treats a header name with an underscore as invalid and discards it (ignore_invalid_headers is on), so neither this server's rules nor the application behind it ever see it: the credential is missing where it is checked.",
+            fix: "Send \(renamed) instead (the application reads it under the same name, HTTP_\(underscored[0].name.uppercased())), or let it through: `underscores_in_headers on;` in the http block or the default server (on ingress-nginx, `enable-underscores-in-headers: \"true\"` in its ConfigMap).",
+            evidence: ["request header: \(names)", "\(setting), server \(serverName) at \(server.location)"], location: place.description)
+    }
+
+    /// A location that a controller generating the configuration refused to serve, with the reason it wrote above
+    /// the `return` (ingress-nginx: `# Location denied. Reason: "…"` then `return 503;`): every request gets that
+    /// status, and no 401 is ever sent. A missing or incomplete auth secret is the password file that was never
+    /// written.
+    static func deniedByController(_ block: ConfigDirective) -> Finding? {
+        guard let refusal = block.all("return").first(where: { $0.comment?.contains("Location denied") == true }), let comment = refusal.comment,
+            let marker = comment.range(of: "Reason:")
+        else { return nil }
+        let reason = comment[marker.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\"")))
+        let secret = ["secret", "auth", "htpasswd"].contains { reason.lowercased().contains($0) }
+        return Finding(
+            id: secret ? .passwordFileError : .configError, severity: .cause, confidence: 92,
+            title: secret ? "The controller wrote no password file for this location: its auth secret is unusable" : "The controller denied this location",
+            explanation: "The configuration generator replaced this location with `return \(refusal.arguments.joined(separator: " "))` and wrote why: \"\(reason)\". Every request gets \(refusal.arguments.first ?? "that status") and no challenge, whatever credential it carries.",
+            fix: secret
+                ? "Fix the secret the annotations name: ingress-nginx reads the key `auth` (create it from a file named `auth`: `kubectl create secret generic basic-auth --from-file=auth`), holding htpasswd lines; the controller then writes the password file and asks for it."
+                : "Fix what the reason names in the resource that generated this location, then let the controller write the configuration again.",
+            evidence: ["# Location denied. Reason: \"\(reason)\"", "return \(refusal.arguments.joined(separator: " ")) at \(refusal.location)"], location: refusal.location.description)
     }
 
     private func allBlocks(_ block: ConfigDirective) -> [ConfigDirective] {

@@ -15,6 +15,8 @@ public enum NginxConfig {
         var text: String
         var line: Int
         var quoted: Bool
+        /// A `#` comment (its text after the `#`), kept for the directive it precedes.
+        var comment = false
     }
 
     static func parse(file: String, prefix: String, includedFrom: SourceLocation?, depth: inout Int) throws -> [ConfigDirective] {
@@ -29,10 +31,15 @@ public enum NginxConfig {
     private static func block(_ tokens: [Token], _ index: inout Int, file: String, prefix: String, depth: inout Int, closing: Bool) throws -> [ConfigDirective] {
         var directives: [ConfigDirective] = []
         var words: [Token] = []
+        // The comment lines right above the next directive (a generator's note, such as ingress-nginx's reason for
+        // denying a location).
+        var comments: [String] = []
         while index < tokens.count {
             let token = tokens[index]
             index += 1
-            if !token.quoted, token.text == ";" {
+            if token.comment {
+                if words.isEmpty { comments.append(token.text) }
+            } else if !token.quoted, token.text == ";" {
                 guard let name = words.first else { continue }
                 let location = SourceLocation(file: file, line: name.line)
                 let arguments = words.dropFirst().map(\.text)
@@ -41,15 +48,19 @@ public enum NginxConfig {
                         directives += try parse(file: path, prefix: prefix, includedFrom: location, depth: &depth)
                     }
                 } else {
-                    directives.append(ConfigDirective(name: name.text, arguments: arguments, location: location, children: [], isBlock: false))
+                    directives.append(ConfigDirective(
+                        name: name.text, arguments: arguments, location: location, children: [], isBlock: false,
+                        comment: comments.isEmpty ? nil : comments.joined(separator: "\n")))
                 }
                 words = []
+                comments = []
             } else if !token.quoted, token.text == "{" {
                 guard let name = words.first else { throw ConfigReadError(location: SourceLocation(file: file, line: token.line), message: "unexpected {") }
                 let children = try block(tokens, &index, file: file, prefix: prefix, depth: &depth, closing: true)
                 directives.append(ConfigDirective(
                     name: name.text, arguments: words.dropFirst().map(\.text), location: SourceLocation(file: file, line: name.line), children: children, isBlock: true))
                 words = []
+                comments = []
             } else if !token.quoted, token.text == "}" {
                 guard closing else { throw ConfigReadError(location: SourceLocation(file: file, line: token.line), message: "unexpected }") }
                 return directives
@@ -70,6 +81,8 @@ public enum NginxConfig {
             if character.isWhitespace {
                 characters = characters.dropFirst()
             } else if character == "#" {
+                let text = characters.dropFirst().prefix { $0 != "\n" }
+                tokens.append(Token(text: String(text).trimmingCharacters(in: .whitespaces), line: line, quoted: false, comment: true))
                 characters = characters.drop { $0 != "\n" }
             } else if character == ";" || character == "{" || character == "}" {
                 tokens.append(Token(text: String(character), line: line, quoted: false))

@@ -14,7 +14,8 @@ struct DoctorCommand: AsyncParsableCommand {
             on the same host, the same credential at a parent path of the realm, the https form of an http URL, a browser's \
             preflight (--origin), two repeats. At most 16 requests; a credential never goes to a host you did not name. \
             Given a file instead, it works offline: a HAR export (every 401/407 of the session), an nginx or Apache \
-            configuration or directory (--user/--password check one login as that server would), or log files \
+            configuration or directory (--user/--password check one login as that server would; -u, --digest and -H \
+            describe the client's request: its scheme and headers), or log files \
             (read together, as gatehouse logs). Exit status: 0 authorized and no cause; 1 a cause or a refusal; \
             2 unusable input.
             """)
@@ -120,7 +121,9 @@ struct DoctorCommand: AsyncParsableCommand {
         case .configuration(let path):
             let diagnosis: ConfigDiagnosis
             do {
-                diagnosis = try ConfigDiagnosis.run(path: path, user: configUser, password: configPassword)
+                var query = try ConfigQuery.curl(user: user, digest: digest, headers: header)
+                if let configUser { (query.user, query.password) = (configUser, configPassword) }
+                diagnosis = try ConfigDiagnosis.run(path: path, query: query)
             } catch {
                 Terminal.error("gatehouse doctor: \(error)")
                 throw ExitCode(2)
