@@ -15,7 +15,7 @@ public struct Diagnosis: Sendable {
     public init(evidence: Evidence, rules: [any DoctorRule.Type] = DoctorRules.all) {
         self.evidence = evidence
         target = evidence.request.url
-        findings = rules.compactMap { $0.evaluate(evidence) }.weighed()
+        findings = (rules.compactMap { $0.evaluate(evidence) }.refuted(by: evidence.server) + (evidence.server?.findings ?? [])).weighed()
         outcome = Self.outcome(evidence.final)
         // A 200 reached through a redirect to a login page is the login form, not the resource.
         if outcome == "authorized", findings.contains(where: { $0.id == .loginRedirectForAPI }) { outcome = "login-page" }
@@ -59,4 +59,12 @@ public struct Diagnosis: Sendable {
         "cookies held for another path or host", "a container registry's token flow", "ID or refresh tokens sent as access tokens",
         "OAuth client authentication", "WordPress REST API refusals", "test keys against live hosts", "Kerberos and NTLM handshakes",
     ]
+}
+
+extension Array where Element == Finding {
+    /// Without what the server's configuration contradicts: a refused password that its file accepts.
+    func refuted(by facts: ServerFacts?) -> [Finding] {
+        guard let facts, facts.findings.contains(where: { $0.id == .credentialsAccepted }) else { return self }
+        return filter { $0.id != .credentialsRejected }
+    }
 }

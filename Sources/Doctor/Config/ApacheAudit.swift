@@ -211,16 +211,33 @@ struct ApacheAudit {
     /// What makes a section hand requests to an application that does its own authentication, or nil: a
     /// cgi-script or FastCGI handler, a FastCGI proxy, a ScriptAlias target, a WSGI application.
     private func scriptRunner(_ section: ConfigDirective) -> String? {
-        let handlers = (section.all("SetHandler") + section.all("AddHandler")).flatMap(\.arguments).map { $0.lowercased() }
+        // `AddHandler cgi-script .cgi` runs scripts only where `Options ExecCGI` is on; `SetHandler` runs everything.
+        let execCGI = section.all("Options").flatMap(\.arguments).contains { $0.lowercased().hasSuffix("execcgi") && !$0.hasPrefix("-") }
+        let handlers = (section.all("SetHandler") + (execCGI ? section.all("AddHandler") : [])).flatMap(\.arguments).map { $0.lowercased() }
         if let handler = handlers.first(where: { $0 == "cgi-script" || $0.hasPrefix("proxy:fcgi") }) { return "SetHandler \(handler)" }
         if section.all("ProxyPassMatch").contains(where: { $0.arguments.contains { $0.hasPrefix("fcgi://") } }) { return "ProxyPassMatch fcgi://" }
         if !section.all("WSGIScriptAlias").isEmpty { return "WSGIScriptAlias" }
         if section.is("Directory"), let path = section.arguments.first,
-            scriptDirectories.contains(where: { $0.hasPrefix(path.hasSuffix("/") ? path : path + "/") || $0 == path })
+            scriptDirectories.contains(where: { innermostDirectory(covering: $0) == path })
         {
             return "ScriptAlias"
         }
         return nil
+    }
+
+    /// The path of the deepest `<Directory>` section that covers `target` (a folder, or a script file, with a
+    /// trailing `/`): the one whose settings are the script's.
+    private func innermostDirectory(covering target: String) -> String? {
+        func collect(_ block: ConfigDirective) -> [String] {
+            block.children.flatMap { child -> [String] in
+                guard child.isBlock, !child.is(ApacheConfig.ignoredAccessFile) else { return [] }
+                return (child.is("Directory") ? child.arguments.prefix(1) : []) + collect(child)
+            }
+        }
+        return collect(root).filter { path in
+            let folder = path.hasSuffix("/") ? path : path + "/"
+            return target.hasPrefix(folder) || target == path
+        }.max { $0.count < $1.count }
     }
 
     private var scriptDirectories: [String] {

@@ -19,8 +19,8 @@ public struct ConfigDiagnosis: Sendable {
     }
 
     /// The configuration at `path` read and audited, answering `query` (the user's login, scheme and headers) as the
-    /// server would.
-    public static func run(path: String, query: ConfigQuery = ConfigQuery()) throws -> ConfigDiagnosis {
+    /// server would; with a `target`, only what the server applies to that request (``RequestScope``).
+    public static func run(path: String, query: ConfigQuery = ConfigQuery(), target: RequestTarget? = nil) throws -> ConfigDiagnosis {
         var isDirectory: ObjCBool = false
         _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let targets = isDirectory.boolValue ? mainFiles(in: path) : [path]
@@ -28,15 +28,22 @@ public struct ConfigDiagnosis: Sendable {
             throw ConfigReadError(location: SourceLocation(file: path, line: 0), message: "no nginx.conf, apache2.conf, httpd.conf or .htaccess here")
         }
         var findings: [Finding] = []
-        for target in targets {
-            switch kind(of: target) {
+        for file in targets {
+            let found: [Finding]
+            let scope: Set<String>?
+            switch kind(of: file) {
             case .nginx?:
-                findings += NginxAudit(root: try NginxConfig.read(path: target), query: query).findings()
+                let root = try NginxConfig.read(path: file)
+                found = NginxAudit(root: root, query: query).findings()
+                scope = target.map { RequestScope.nginx(root, $0) }
             case .apache?:
-                findings += ApacheAudit(root: try ApacheConfig.read(path: target), query: query).findings()
+                let root = try ApacheConfig.read(path: file)
+                found = ApacheAudit(root: root, query: query).findings()
+                scope = target.map { RequestScope.apache(root, $0) }
             case nil:
                 continue
             }
+            findings += found.filter { finding in scope.map { scope in finding.location.map(scope.contains) ?? true } ?? true }
         }
         findings = findings.demotingObservations().sorted { ($0.severity, -$0.confidence, $0.location ?? "") < ($1.severity, -$1.confidence, $1.location ?? "") }
         return ConfigDiagnosis(server: server, files: targets, findings: findings)

@@ -49,6 +49,7 @@ struct NginxAudit {
                 if let dropped = droppedHeaders(in: block, context), !findings.contains(where: { $0.id == .underscoreHeaderDropped }) { findings.append(dropped) }
             }
             if let denied = Self.deniedByController(block) { findings.append(denied) }
+            if let rewritten = digestPathRewritten(block) { findings.append(rewritten) }
             let valid = block.all("proxy_cache_valid")
             if !valid.isEmpty { context.cacheValid = valid }
             let authOn = context.authBasic.map { $0.arguments.first?.lowercased() != "off" } ?? false
@@ -144,6 +145,23 @@ struct NginxAudit {
             explanation: "The request sends \(names). With \(setting), nginx treats a header name with an underscore as invalid and discards it (ignore_invalid_headers is on), so neither this server's rules nor the application behind it ever see it: the credential is missing where it is checked.",
             fix: "Send \(renamed) instead (the application reads it under the same name, HTTP_\(underscored[0].name.uppercased())), or let it through: `underscores_in_headers on;` in the http block or the default server (on ingress-nginx, `enable-underscores-in-headers: \"true\"` in its ConfigMap).",
             evidence: ["request header: \(names)", "\(setting), server \(serverName) at \(server.location)"], location: place.description)
+    }
+
+    /// `digest-uri-mismatch`: a prefix location whose `proxy_pass` names a path replaces that prefix, so an
+    /// upstream that checks Digest sees another request-target than the `uri` the client signed (RFC 7616 §3.4.6)
+    /// and refuses every login. Only asked when the client sends Digest.
+    private func digestPathRewritten(_ location: ConfigDirective) -> Finding? {
+        guard query.scheme == .digest, location.is("location"), let prefix = location.arguments.last, location.arguments.count == 1 || location.arguments.first == "^~",
+            let pass = location.last("proxy_pass"), let target = pass.arguments.first, !target.contains("$"),
+            let components = URLComponents(string: target), !components.path.isEmpty, components.path != prefix
+        else { return nil }
+        let example = prefix + "page"
+        let seen = components.path + "page"
+        return Finding(
+            id: .digestURIMismatch, severity: .cause, confidence: 88, title: "proxy_pass rewrites the path the Digest response was computed over",
+            explanation: "`location \(prefix)` passes requests to `\(target)`: nginx replaces the prefix \(prefix) with \(components.path), so the client signs `uri=\"\(example)\"` while the server behind sees `\(seen)`. A Digest server compares the two (RFC 7616 §3.4.6) and answers 401 with a new challenge, however right the password.",
+            fix: "Keep the path as the client sent it: `proxy_pass \(components.scheme ?? "http")://\(components.host ?? "")\(components.port.map { ":\($0)" } ?? "")\(prefix);` (or no path at all), and serve the application under \(prefix) behind it; or do the Digest authentication in this nginx instead.",
+            evidence: ["location \(prefix) at \(location.location)", "proxy_pass \(target) at \(pass.location)", "the client sends Digest"], location: pass.location.description)
     }
 
     /// A location that a controller generating the configuration refused to serve, with the reason it wrote above

@@ -14,6 +14,8 @@ public struct Evidence: Sendable {
     /// Cookies withheld from the request (expired, `Secure` over http) or set along the chain in a way a browser
     /// refuses.
     public var cookieProblems: [CookieProblem]
+    /// What the configuration of the nginx or Apache serving a local URL says about the request.
+    public var server: ServerFacts?
 
     public init(request: ClientRequest, chain: [Exchange], probes: [Exchange], cookieJar: CookieJar? = nil, cookieProblems: [CookieProblem] = []) {
         self.request = request

@@ -17,6 +17,8 @@ import HTTPAuth
 /// - `preflight`: the browser's CORS preflight, with `--origin`;
 /// - `repeat` (twice, whatever the outcome): alternating outcomes of several instances behind one name.
 ///
+/// For a loopback URL served by a local nginx or Apache, the server's configuration is read too (``ServerFacts``).
+///
 /// A credential that is wrong reaches the server at most six times (request, digest, parent, https, two repeats),
 /// and five on any URL with a port of its own, which stays at or under common lockout thresholds (fail2ban's
 /// default `maxretry` is 5).
@@ -54,7 +56,9 @@ public struct ProbePlan: Sendable {
         if let final = run.chain.last, final.status != nil {
             for _ in 0..<Self.repeats where run.mayRepeat(final) { await run.repeatFinal(final) }
         }
-        return Evidence(request: request, chain: run.chain, probes: run.probes, cookieJar: run.jar, cookieProblems: run.cookieProblems)
+        var evidence = Evidence(request: request, chain: run.chain, probes: run.probes, cookieJar: run.jar, cookieProblems: run.cookieProblems)
+        evidence.server = ServerFacts.gather(for: request)
+        return evidence
     }
 }
 
