@@ -15,7 +15,8 @@ public struct Diagnosis: Sendable {
     public init(evidence: Evidence, rules: [any DoctorRule.Type] = DoctorRules.all) {
         self.evidence = evidence
         target = evidence.request.url
-        findings = (rules.compactMap { $0.evaluate(evidence) }.refuted(by: evidence.server) + (evidence.server?.findings ?? [])).weighed()
+        let refused = evidence.final?.status.map { $0 >= 400 } ?? false
+        findings = rules.compactMap { $0.evaluate(evidence) }.joined(with: evidence.server, refused: refused).weighed()
         outcome = Self.outcome(evidence.final)
         // A 200 reached through a redirect to a login page is the login form, not the resource.
         if outcome == "authorized", findings.contains(where: { $0.id == .loginRedirectForAPI }) { outcome = "login-page" }
@@ -62,9 +63,25 @@ public struct Diagnosis: Sendable {
 }
 
 extension Array where Element == Finding {
-    /// Without what the server's configuration contradicts: a refused password that its file accepts.
-    func refuted(by facts: ServerFacts?) -> [Finding] {
-        guard let facts, facts.findings.contains(where: { $0.id == .credentialsAccepted }) else { return self }
-        return filter { $0.id != .credentialsRejected }
+    /// The wire's findings with the configuration's (``ServerFacts``): a cause both show is one finding, with the
+    /// wire's corrected request and the configuration's file and line; a refused password that the server's file
+    /// accepts is no longer called wrong. When the request was not refused, what the configuration would cause is a
+    /// warning: it explains no refusal.
+    func joined(with facts: ServerFacts?, refused: Bool) -> [Finding] {
+        guard let facts else { return self }
+        var joined = self
+        if facts.findings.contains(where: { $0.id == .credentialsAccepted }) { joined.removeAll { $0.id == .credentialsRejected } }
+        for var fact in facts.findings {
+            if !refused, fact.severity == .cause { fact.severity = .warning }
+            guard let index = joined.firstIndex(where: { $0.id == fact.id }) else {
+                joined.append(fact)
+                continue
+            }
+            joined[index].location = joined[index].location ?? fact.location
+            joined[index].evidence += fact.evidence.filter { !joined[index].evidence.contains($0) }
+            joined[index].confidence = Swift.max(joined[index].confidence, fact.confidence)
+            joined[index].severity = Swift.min(joined[index].severity, fact.severity)
+        }
+        return joined
     }
 }

@@ -49,4 +49,14 @@ import Testing
         let read = try diagnose("<Directory ROOT/www>\nAllowOverride AuthConfig\nRequire all granted\n</Directory>\n", files: ["www/private/.htaccess": htaccess])
         #expect(!read.contains { $0.title.contains("never read") })
     }
+
+    /// httpd merges `<Location>` sections in the order they are written: a later, longer path keeps what an earlier
+    /// prefix set (AuthType, AuthName, AuthUserFile), so its own `Require user` needs nothing more
+    /// (test_doctor_apache.py shows Apache answering that location with its Basic challenge).
+    @Test func aLongerLocationInheritsTheAuthenticationOfAnEarlierPrefix() throws {
+        let findings = try diagnose("<Location /basic/>\n\(Self.protected)Require valid-user\n</Location>\n<Location /basic/admin/>\nRequire user alice\n</Location>\n")
+        #expect(!findings.contains { $0.severity == .cause }, "\(findings.map(\.title))")
+        let alone = try diagnose("<Location /admin/>\nRequire user alice\n</Location>\n<Location /basic/>\n\(Self.protected)Require valid-user\n</Location>\n")
+        #expect(alone.contains { $0.id == .configError && $0.title.contains("without AuthType") }, "an unrelated path inherits nothing")
+    }
 }

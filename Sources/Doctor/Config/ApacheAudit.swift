@@ -45,6 +45,10 @@ struct ApacheAudit {
             if section.is("Directory"), let path = section.arguments.first {
                 for parent in directoryParents(of: path) { effective.apply(parent) }
             }
+            // <Location> sections merge too, in the order they are written: an outer path's settings reach this one.
+            if section.is("Location"), let path = section.arguments.first, section.arguments.count == 1 {
+                for outer in locationParents(of: section, path: path) { effective.apply(outer) }
+            }
             effective.apply(section)
             let protects = section.children.contains { Self.authDirectives.contains($0.name.lowercased()) }
             if protects {
@@ -127,6 +131,7 @@ struct ApacheAudit {
                     fix: "Name users that exist, or add them to the file.", evidence: ["Require at \(requires[0].location)"], location: requires[0].location.description))
             }
             if let user = query.user, known.contains(user), !listed.contains(user),
+                query.password.map({ loginWorks(user, $0, file: resolved, digestRealm: type == "digest" ? realm : nil) }) ?? true,
                 !requires.contains(where: { $0.arguments.first?.lowercased() == "valid-user" })
             {
                 findings.append(Finding(
@@ -183,6 +188,21 @@ struct ApacheAudit {
             evidence: ["the client sends: Authorization: \(sent.rawValue) …", "AuthType \(typeLine.arguments.first ?? "") at \(typeLine.location)"], location: typeLine.location.description)
     }
 
+    /// The `<Location>` sections written before `section` whose path is a prefix of `path` (not `path` itself).
+    private func locationParents(of section: ConfigDirective, path: String) -> [ConfigDirective] {
+        var before: [ConfigDirective] = []
+        var reached = false
+        func collect(_ block: ConfigDirective) {
+            for child in block.children where child.isBlock && !reached {
+                if child == section { reached = true; return }
+                if child.is("Location"), child.arguments.count == 1, let other = child.arguments.first, other != path, path.hasPrefix(other) { before.append(child) }
+                collect(child)
+            }
+        }
+        collect(root)
+        return before
+    }
+
     /// The `<Directory>` sections of parent folders of `path`, shortest path first (not `path`'s own).
     private func directoryParents(of path: String) -> [ConfigDirective] {
         func collect(_ block: ConfigDirective) -> [ConfigDirective] {
@@ -197,6 +217,12 @@ struct ApacheAudit {
             let prefix = other.hasSuffix("/") ? other : other + "/"
             return prefix != own && own.hasPrefix(prefix)
         }.sorted { ($0.arguments.first ?? "").count < ($1.arguments.first ?? "").count }
+    }
+
+    /// Whether the password file takes this user's password (for Digest, in the realm).
+    private func loginWorks(_ user: String, _ password: String, file path: String, digestRealm: String?) -> Bool {
+        if let realm = digestRealm { return (try? HtdigestFile(path: path))?.verify(user: user, realm: realm, password: password) ?? false }
+        return (try? HtpasswdFile(path: path))?.hash(for: user)?.verify(password) ?? false
     }
 
     private func knownUsers(_ path: String, digest: Bool) -> Set<String>? {
