@@ -16,7 +16,7 @@ public struct Diagnosis: Sendable {
         self.evidence = evidence
         target = evidence.request.url
         let refused = evidence.final?.status.map { $0 >= 400 } ?? false
-        findings = rules.compactMap { $0.evaluate(evidence) }.joined(with: evidence.server, refused: refused).weighed()
+        findings = rules.compactMap { $0.evaluate(evidence) }.joined(with: evidence.server?.findings ?? [], refused: refused).weighed()
         outcome = Self.outcome(evidence.final)
         // A 200 reached through a redirect to a login page is the login form, not the resource.
         if outcome == "authorized", findings.contains(where: { $0.id == .loginRedirectForAPI }) { outcome = "login-page" }
@@ -63,25 +63,24 @@ public struct Diagnosis: Sendable {
 }
 
 extension Array where Element == Finding {
-    /// The wire's findings with the configuration's (``ServerFacts``): a cause both show is one finding, with the
-    /// wire's corrected request and the configuration's file and line; a refused password that the server's file
-    /// accepts is no longer called wrong. When the request was not refused, what the configuration would cause is a
-    /// warning: it explains no refusal.
-    func joined(with facts: ServerFacts?, refused: Bool) -> [Finding] {
-        guard let facts else { return self }
+    /// These findings with another source's on the same request (the wire's with the configuration's, or a
+    /// configuration's audit with its modeled answer): a cause both show is one finding, with this side's corrected
+    /// request and the other's file and line; a password that a server's file accepts is no longer called wrong.
+    /// When the request was not refused, what the other source would cause is a warning: it explains no refusal.
+    func joined(with others: [Finding], refused: Bool) -> [Finding] {
         var joined = self
-        if facts.findings.contains(where: { $0.id == .credentialsAccepted }) { joined.removeAll { $0.id == .credentialsRejected } }
-        for var fact in facts.findings {
-            if !refused, fact.severity == .cause { fact.severity = .warning }
-            guard let index = joined.firstIndex(where: { $0.id == fact.id }) else {
-                joined.append(fact)
+        for var other in others {
+            if !refused, other.severity == .cause { other.severity = .warning }
+            guard let index = joined.firstIndex(where: { $0.id == other.id }) else {
+                joined.append(other)
                 continue
             }
-            joined[index].location = joined[index].location ?? fact.location
-            joined[index].evidence += fact.evidence.filter { !joined[index].evidence.contains($0) }
-            joined[index].confidence = Swift.max(joined[index].confidence, fact.confidence)
-            joined[index].severity = Swift.min(joined[index].severity, fact.severity)
+            joined[index].location = joined[index].location ?? other.location
+            joined[index].evidence += other.evidence.filter { !joined[index].evidence.contains($0) }
+            joined[index].confidence = Swift.max(joined[index].confidence, other.confidence)
+            joined[index].severity = Swift.min(joined[index].severity, other.severity)
         }
+        if joined.contains(where: { $0.id == .credentialsAccepted }) { joined.removeAll { $0.id == .credentialsRejected } }
         return joined
     }
 }

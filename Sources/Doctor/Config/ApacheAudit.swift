@@ -60,7 +60,6 @@ struct ApacheAudit {
                     checked += alternatives
                 }
                 findings += checked
-                if let mismatch = schemeMismatch(effective) { findings.append(mismatch) }
                 if effective["AuthType"]?.arguments.first?.lowercased() == "basic", effective["SSLEngine"]?.arguments.first?.lowercased() != "on",
                     effective["SSLRequireSSL"] == nil, !effective.requires.contains(where: { $0.arguments.first?.lowercased() == "ssl" })
                 {
@@ -168,24 +167,6 @@ struct ApacheAudit {
                 fix: "Add `AuthzSendForbiddenOnFailure On` to make such refusals 403.", evidence: ["\(section.name) at \(here)"], location: here))
         }
         return findings
-    }
-
-    /// `scheme-mismatch`: the query's client sends its user and password with the other scheme than the section's
-    /// `AuthType` (curl's `-u` sends Basic). mod_auth_digest refuses Basic (AH01790 "client used wrong
-    /// authentication scheme"), and mod_auth_basic answers a Digest credential with a new challenge.
-    private func schemeMismatch(_ effective: Effective) -> Finding? {
-        guard let sent = query.scheme, let typeLine = effective["AuthType"], let type = typeLine.arguments.first?.lowercased(),
-            type == "basic" || type == "digest", type != sent.rawValue.lowercased()
-        else { return nil }
-        let wanted = type == "digest" ? "Digest" : "Basic"
-        return Finding(
-            id: .schemeMismatch, severity: .cause, confidence: 90, title: "The client sends \(sent.rawValue); this section takes only \(wanted)",
-            explanation: "`AuthType \(typeLine.arguments.first ?? "")` at \(typeLine.location): Apache challenges with \(wanted) and does not look at a \(sent.rawValue) credential"
-                + (type == "digest" ? " (its error log says \"AH01790: client used wrong authentication scheme 'Basic'\"), so the login is refused with 401 however right the password is." : ", so the login is refused with 401 however right the password is."),
-            fix: type == "digest"
-                ? "Make the client use Digest (curl --digest, or --anyauth), or, for clients that only speak Basic (many WebDAV and sync clients), switch the section to `AuthType Basic` with an htpasswd file, over https only."
-                : "Make the client send Basic (curl -u without --digest), or switch the section to `AuthType Digest` with an htdigest file for its realm.",
-            evidence: ["the client sends: Authorization: \(sent.rawValue) …", "AuthType \(typeLine.arguments.first ?? "") at \(typeLine.location)"], location: typeLine.location.description)
     }
 
     /// The `<Location>` sections written before `section` whose path is a prefix of `path` (not `path` itself).

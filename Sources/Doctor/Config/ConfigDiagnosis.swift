@@ -9,6 +9,8 @@ public struct ConfigDiagnosis: Sendable {
     /// The files audited (main files; included ones are named by the findings' locations).
     public var files: [String]
     public var findings: [Finding]
+    /// The exchanges the configuration would send to the user's request (``ServerModel``), when one was described.
+    public var modeled: [Exchange] = []
 
     /// Whether `path` looks like a server configuration rather than a log (by name, then by its first bytes).
     public static func looksLikeConfig(_ path: String) -> Bool {
@@ -19,8 +21,10 @@ public struct ConfigDiagnosis: Sendable {
     }
 
     /// The configuration at `path` read and audited, answering `query` (the user's login, scheme and headers) as the
-    /// server would; with a `target`, only what the server applies to that request (``RequestScope``).
-    public static func run(path: String, query: ConfigQuery = ConfigQuery(), target: RequestTarget? = nil) throws -> ConfigDiagnosis {
+    /// server would; with a `target`, only what the server applies to that request (``RequestScope``). Unless
+    /// `modeled` is false (the server's real answer is known), the live rules also judge the exchange the
+    /// configuration would send (``ServerModel``).
+    public static func run(path: String, query: ConfigQuery = ConfigQuery(), target: RequestTarget? = nil, modeled: Bool = true) throws -> ConfigDiagnosis {
         var isDirectory: ObjCBool = false
         _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let targets = isDirectory.boolValue ? mainFiles(in: path) : [path]
@@ -28,25 +32,32 @@ public struct ConfigDiagnosis: Sendable {
             throw ConfigReadError(location: SourceLocation(file: path, line: 0), message: "no nginx.conf, apache2.conf, httpd.conf or .htaccess here")
         }
         var findings: [Finding] = []
+        var exchanges: [Exchange] = []
         for file in targets {
-            let found: [Finding]
+            var found: [Finding]
             let scope: Set<String>?
-            switch kind(of: file) {
-            case .nginx?:
-                let root = try NginxConfig.read(path: file)
+            let root: ConfigDirective
+            guard let kind = kind(of: file) else { continue }
+            switch kind {
+            case .nginx:
+                root = try NginxConfig.read(path: file)
                 found = NginxAudit(root: root, query: query).findings()
                 scope = target.map { RequestScope.nginx(root, $0) }
-            case .apache?:
-                let root = try ApacheConfig.read(path: file)
+            case .apache:
+                root = try ApacheConfig.read(path: file)
                 found = ApacheAudit(root: root, query: query).findings()
                 scope = target.map { RequestScope.apache(root, $0) }
-            case nil:
-                continue
+            }
+            if modeled, query.describesARequest || target != nil {
+                // The same rules as on a live server, on the exchange this configuration would send.
+                let model = ServerModel.findings(root, server: kind, query: query, target: target)
+                found = found.joined(with: model.findings, refused: model.exchanges.contains { ($0.status ?? 0) >= 400 })
+                exchanges += model.exchanges
             }
             findings += found.filter { finding in scope.map { scope in finding.location.map(scope.contains) ?? true } ?? true }
         }
         findings = findings.demotingObservations().sorted { ($0.severity, -$0.confidence, $0.location ?? "") < ($1.severity, -$1.confidence, $1.location ?? "") }
-        return ConfigDiagnosis(server: server, files: targets, findings: findings)
+        return ConfigDiagnosis(server: server, files: targets, findings: findings, modeled: exchanges)
     }
 
     /// The server whose configuration the file is: by its name, then by what it contains.

@@ -40,6 +40,9 @@ public struct ConfigQuery: Sendable, Hashable {
         return query
     }
 
+    /// Whether it says anything about a request (a login or headers), so that the server's answer is worth modeling.
+    var describesARequest: Bool { user != nil || !headers.isEmpty }
+
     /// The request headers whose names hold an underscore.
     var underscoredHeaders: [Exchange.Header] { headers.filter { $0.name.contains("_") } }
 }

@@ -48,7 +48,7 @@ enum RequestScope {
         return scope
     }
 
-    private static func chooseServer(_ servers: [ConfigDirective], _ target: RequestTarget) -> ConfigDirective? {
+    static func chooseServer(_ servers: [ConfigDirective], _ target: RequestTarget) -> ConfigDirective? {
         func ports(_ server: ConfigDirective) -> [Int] {
             let listens = server.all("listen").compactMap(\.arguments.first)
             guard !listens.isEmpty else { return [80] }
@@ -74,7 +74,7 @@ enum RequestScope {
         return candidates.first { $0.all("listen").contains { $0.arguments.contains("default_server") || $0.arguments.contains("default") } } ?? candidates.first
     }
 
-    private static func chooseLocation(_ locations: [ConfigDirective], path: String) -> ConfigDirective? {
+    static func chooseLocation(_ locations: [ConfigDirective], path: String) -> ConfigDirective? {
         var longest: (location: ConfigDirective, length: Int, stops: Bool)?
         var patterns: [(location: ConfigDirective, pattern: String, caseless: Bool)] = []
         for location in locations {
@@ -97,14 +97,26 @@ enum RequestScope {
         return patterns.first { matches($0.pattern, path, caseless: $0.caseless) }?.location ?? longest?.location
     }
 
-    static func apache(_ root: ConfigDirective, _ target: RequestTarget) -> Set<String> {
-        let transparent: Set<String> = [
-            "ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection", "if", "elseif", "else",
-            "requireall", "requireany", "requirenone", "limit", "limitexcept", "files", "filesmatch", "proxy", "proxymatch",
-        ]
-        let vhost = chooseVirtualHost(root, target)
-        let folder = filesystemPath(root, vhost: vhost, path: target.path)
-        var scope: Set<String> = []
+    /// Containers httpd reads through (conditions, authorization groups, method limits) and sections that do not
+    /// depend on the path (`<Files>`, `<Proxy>`): taken as applying.
+    static let apacheTransparent: Set<String> = [
+        "ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection", "if", "elseif", "else",
+        "requireall", "requireany", "requirenone", "limit", "limitexcept", "files", "filesmatch", "proxy", "proxymatch",
+    ]
+
+    /// Where an Apache request lands: its virtual host and the folder its path maps to.
+    struct ApachePlace {
+        var target: RequestTarget
+        var vhost: ConfigDirective?
+        var folder: String
+
+        init(_ root: ConfigDirective, _ target: RequestTarget) {
+            self.target = target
+            vhost = RequestScope.chooseVirtualHost(root, target)
+            folder = RequestScope.filesystemPath(root, vhost: vhost, path: target.path)
+        }
+
+        /// Whether a section applies to the request (one that is not about paths or hosts does).
         func covers(_ section: ConfigDirective) -> Bool {
             let argument = section.arguments.last ?? ""
             switch section.name.lowercased() {
@@ -119,12 +131,17 @@ enum RequestScope {
             default: return true
             }
         }
+    }
+
+    static func apache(_ root: ConfigDirective, _ target: RequestTarget) -> Set<String> {
+        let place = ApachePlace(root, target)
+        var scope: Set<String> = []
         func walk(_ block: ConfigDirective) {
             scope.insert(block.location.description)
             for child in block.children {
                 if !child.isBlock {
                     scope.insert(child.location.description)
-                } else if transparent.contains(child.name.lowercased()) || covers(child) {
+                } else if apacheTransparent.contains(child.name.lowercased()) || place.covers(child) {
                     walk(child)
                 }
             }
@@ -135,7 +152,7 @@ enum RequestScope {
 
     /// The `<VirtualHost>` that takes the request: on its port, by `ServerName` or `ServerAlias`, else the first
     /// on that port (httpd's default for a name it does not know).
-    private static func chooseVirtualHost(_ root: ConfigDirective, _ target: RequestTarget) -> ConfigDirective? {
+    static func chooseVirtualHost(_ root: ConfigDirective, _ target: RequestTarget) -> ConfigDirective? {
         func collect(_ block: ConfigDirective) -> [ConfigDirective] {
             block.children.filter(\.isBlock).flatMap { $0.is("VirtualHost") ? [$0] : $0.is("Directory") || $0.is("Location") ? [] : collect($0) }
         }
@@ -152,7 +169,7 @@ enum RequestScope {
 
     /// The file-system path a URL path maps to: through the longest matching `Alias` or `ScriptAlias` (the virtual
     /// host's first), else under `DocumentRoot` (Debian's `/var/www/html` when none is set).
-    private static func filesystemPath(_ root: ConfigDirective, vhost: ConfigDirective?, path: String) -> String {
+    static func filesystemPath(_ root: ConfigDirective, vhost: ConfigDirective?, path: String) -> String {
         func directives(_ block: ConfigDirective, _ names: Set<String>) -> [ConfigDirective] {
             block.children.flatMap { child -> [ConfigDirective] in
                 if names.contains(child.name.lowercased()) { return [child] }
@@ -168,7 +185,7 @@ enum RequestScope {
         return (documentRoot.hasSuffix("/") ? String(documentRoot.dropLast()) : documentRoot) + path
     }
 
-    private static func matches(_ pattern: String, _ text: String, caseless: Bool) -> Bool {
+    static func matches(_ pattern: String, _ text: String, caseless: Bool) -> Bool {
         guard let expression = try? NSRegularExpression(pattern: pattern, options: caseless ? [.caseInsensitive] : []) else { return false }
         return expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }

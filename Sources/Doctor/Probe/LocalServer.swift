@@ -93,7 +93,7 @@ public struct ServerFacts: Sendable {
         guard request.proxy == nil, let server = LocalServer.serving(request.url) else { return nil }
         var query = ConfigQuery(user: request.user, password: request.password, scheme: request.user == nil ? nil : request.digest ? .digest : .basic)
         query.headers = request.headers
-        guard let diagnosis = try? ConfigDiagnosis.run(path: server.configuration, query: query, target: RequestTarget(request.url)) else { return nil }
+        guard let diagnosis = try? ConfigDiagnosis.run(path: server.configuration, query: query, target: RequestTarget(request.url), modeled: false) else { return nil }
         let source = "the \(server.kind.rawValue) configuration \(server.configuration) (the server listening on port \(server.port), pid \(server.pid))"
         return ServerFacts(server: server, findings: diagnosis.findings.map { finding in
             var finding = finding

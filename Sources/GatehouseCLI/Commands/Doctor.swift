@@ -14,8 +14,8 @@ struct DoctorCommand: AsyncParsableCommand {
             on the same host, the same credential at a parent path of the realm, the https form of an http URL, a browser's \
             preflight (--origin), two repeats. At most 16 requests; a credential never goes to a host you did not name. \
             Given a file instead, it works offline: a HAR export (every 401/407 of the session), an nginx or Apache \
-            configuration or directory (--user/--password check one login as that server would; -u, --digest and -H \
-            describe the client's request: its scheme and headers), or log files \
+            configuration or directory (--user/--password check one login as that server would; -u, --digest, -H and \
+            a URL after the configuration describe the client's request, answered as that server would), or log files \
             (read together, as gatehouse logs). Exit status: 0 authorized and no cause; 1 a cause or a refusal; \
             2 unusable input.
             """)
@@ -107,7 +107,17 @@ struct DoctorCommand: AsyncParsableCommand {
     /// ``DoctorInput`` tells them apart; rendered as text, JSON or Markdown; exit 1 when a cause is found.
     private func diagnoseFile(_ path: String) async throws {
         let foundProblem: Bool
-        switch DoctorInput.classify([path] + moreLogs) {
+        // With a configuration, a URL names the request to ask it about.
+        let requested = moreLogs.filter { $0.contains("://") }.compactMap { URL(string: $0) }
+        let input = DoctorInput.classify([path] + moreLogs.filter { !$0.contains("://") })
+        switch (input, requested.isEmpty) {
+        case (.configuration, _), (_, true):
+            break
+        default:
+            Terminal.error("gatehouse doctor: a URL goes after a server configuration only (to name the request to check)")
+            throw ExitCode(2)
+        }
+        switch input {
         case .har(let path):
             let diagnosis: HARDiagnosis
             do {
@@ -123,7 +133,7 @@ struct DoctorCommand: AsyncParsableCommand {
             do {
                 var query = try ConfigQuery.curl(user: user, digest: digest, headers: header)
                 if let configUser { (query.user, query.password) = (configUser, configPassword) }
-                diagnosis = try ConfigDiagnosis.run(path: path, query: query)
+                diagnosis = try ConfigDiagnosis.run(path: path, query: query, target: requested.first.map(RequestTarget.init))
             } catch {
                 Terminal.error("gatehouse doctor: \(error)")
                 throw ExitCode(2)

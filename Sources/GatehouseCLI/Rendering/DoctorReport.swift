@@ -107,6 +107,10 @@ enum DoctorReport {
             lines.append(Terminal.green("No cause found in the configuration.") + " Checked: auth directives and their inheritance, password and group files (existence, permissions for the server's user, hash formats), Require rules, headers passed to applications.")
         }
         lines += diagnosis.findings.flatMap(findingLines)
+        if !diagnosis.modeled.isEmpty {
+            lines.append(Terminal.dim("modeled answers (what this configuration sends, before any application):"))
+            lines += diagnosis.modeled.map { "  GET \(Redaction.url($0.url)) → \($0.status.map(String.init) ?? "?")" }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -122,6 +126,7 @@ enum DoctorReport {
         OrderedJSON.object([
             ("target", .string(diagnosis.files.joined(separator: ", "))), ("server", .string(diagnosis.server.rawValue)),
             ("findings", .array(diagnosis.findings.map(findingJSON))),
+            ("modeled", .array(diagnosis.modeled.map { exchangeJSON($0) })),
         ]).text
     }
 
