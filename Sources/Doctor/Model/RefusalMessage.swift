@@ -8,6 +8,16 @@ import HTTPAuth
 /// Real APIs put the cause there ("jwt expired", "The issuer '…' is invalid", "Authentication credentials were not
 /// provided"), often as the only evidence; ``ServerStatedCause`` reads it.
 struct RefusalMessage: Sendable, Equatable {
+    /// What servers say when no credential reached their check (lowercase): the header was stripped on the way, or
+    /// the client put its credential where the server does not look.
+    static let nothingArrived = [
+        "credentials were not provided", "not authenticated", "no authorization token was found", "authorization header missing",
+        "missing authorization header", "authorization header is missing", "no authorization header", "missing authorization",
+        "no auth token", "no auth header", "token not provided", "no token provided", "token not present", "missing token",
+        "token is missing", "no token", "no bearer", "no credentials", "no http authentication", "header not found",
+        "you need to sign in or sign up before continuing", "missing authentication", "did not provide an api key", "no api key",
+    ]
+
     /// The sentences found, as sent (trimmed), most specific first.
     var sentences: [String]
 

@@ -10,11 +10,6 @@ import HTTPAuth
 /// page), or a Bearer challenge carries no `error` although a token was sent (RFC 6750 §3.1: no error code means
 /// the request had no authentication information).
 enum AuthorizationNotPassedToApp: DoctorRule {
-    static let missingPhrases = [
-        "no authorization header", "authorization header missing", "authorization header is missing", "missing authorization",
-        "no credentials", "credentials were not provided", "not provided", "no http authentication", "no auth header",
-        "token not present", "missing token", "no token", "token is missing", "no bearer", "header not found",
-    ]
     /// The text of Apache's own 401 page (`ap_send_error_response`).
     static let apachePage = "could not verify that you"
 
@@ -26,7 +21,7 @@ enum AuthorizationNotPassedToApp: DoctorRule {
         let server = final.responseValues("Server").first ?? ""
         var facts = ["with Authorization: \(Redaction.authorization(sent)) → 401", "without it → 401, with the same challenge"]
         let confidence: Int
-        if let phrase = final.bodyPhrase(missingPhrases) {
+        if let phrase = final.bodyPhrase(RefusalMessage.nothingArrived) {
             confidence = 85
             facts.append("the body says '\(phrase)'")
         } else if server.lowercased().contains("apache"), !final.bodySays(apachePage), !final.bodyPrefix.isEmpty {

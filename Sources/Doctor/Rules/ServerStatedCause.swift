@@ -95,21 +95,13 @@ enum ServerStatedCause: DoctorRule {
             fix: "Send the right credential: check the user name and password (or the key or token) the server expects, and that nothing adds spaces or a newline to it."),
     ]
 
-    /// Phrases saying that no credential arrived.
-    static let nothingArrived = [
-        "credentials were not provided", "not authenticated", "no authorization token was found", "authorization header missing",
-        "missing authorization header", "authorization header is missing", "no authorization header", "no auth token", "token not provided",
-        "no token provided", "missing token", "token is missing", "no credentials", "you need to sign in or sign up before continuing",
-        "missing authentication", "did not provide an api key", "no api key",
-    ]
-
     static func evaluate(_ evidence: Evidence) -> Finding? {
         guard let final = evidence.final, final.status == 401, let message = RefusalMessage(final) else { return nil }
         let text = message.lowercased
         let sameWithout = evidence.probe("without-credentials").flatMap(RefusalMessage.init) == message
         let said = Redaction.echoes(in: String(message.sentences.prefix(2).joined(separator: "; ").prefix(300)), of: evidence.request)
         let quote = "the server says: \"\(said)\""
-        if nothingArrived.contains(where: { Self.says(text, $0) }) {
+        if RefusalMessage.nothingArrived.contains(where: { Self.says(text, $0) }) {
             return nothingArrivedFinding(evidence, final: final, quote: quote)
         }
         for statement in statements {
