@@ -4,7 +4,7 @@
 Each scenario's set-up is started on 127.0.0.1 (a small application, nginx, Apache or Caddy; headless Chromium for a
 HAR), the doctor is run on it, and its first cause is compared with the cause the public report established. Prints
 one table (right first cause, right cause anywhere, false causes on healthy set-ups, per input kind) and each miss;
-exits 1 when the share of right first causes is below `--floor`.
+exits 1 when the share of right first causes of any input kind is below `--floor`, or a healthy set-up got a cause.
 
     python3 bench/diagnosis/run.py [--floor 0.5] [--only SUBSTRING] [--json OUT]
 """
@@ -82,7 +82,7 @@ def judge(scenario, result):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--floor", type=float, default=0.0, help="fail when the share of right first causes is below this")
+    parser.add_argument("--floor", type=float, default=0.0, help="fail when the share of right first causes of an input kind is below this")
     parser.add_argument("--only", help="only scenarios whose id contains this")
     parser.add_argument("--json", help="write every result to this file")
     options = parser.parse_args()
@@ -108,9 +108,18 @@ def main():
     if options.json:
         with open(options.json, "w") as f:
             json.dump(rows, f, indent=1)
-    share = sum(r["first"] for r in rows) / len(rows) if rows else 0
-    if share < options.floor:
-        print(f"right first cause {share:.0%} is below the floor {options.floor:.0%}")
+    failed = False
+    for kind in KINDS:
+        chosen = [r for r in rows if r["kind"] == kind]
+        share = sum(r["first"] for r in chosen) / len(chosen) if chosen else 1
+        if share < options.floor:
+            print(f"{kind}: right first cause {share:.0%} is below the floor {options.floor:.0%}")
+            failed = True
+    falsely = [r["id"] for r in rows if r["false"]]
+    if falsely:
+        print(f"a cause named on a healthy set-up: {', '.join(falsely)}")
+        failed = True
+    if failed:
         sys.exit(1)
 
 
