@@ -68,6 +68,25 @@ class JWKSServer(JSONHandler):
         self.send_json(JWKS_DOCUMENT, "application/jwk-set+json")
 
 
+def header_checking_app(name, expected, accepted=b"", refused=b""):
+    """An application that checks one request header itself: 200 with `accepted` when it holds `expected`, else a
+    bare 401 with `refused` (no challenge), as many APIs answer."""
+
+    class App(BaseHTTPRequestHandler):
+        def do_GET(self):
+            ok = self.headers.get(name) == expected
+            body = accepted if ok else refused
+            self.send_response(200 if ok else 401)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    return App
+
+
 def serve(handler):
     """Runs `handler` on a free loopback port in a thread; yields its base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

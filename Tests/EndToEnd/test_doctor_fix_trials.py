@@ -2,42 +2,20 @@
 where it can be"): the same credential reshaped, never another password. A fix that does not work for this server
 is said to be refused, and the server-side half of the fix is given instead."""
 import base64, os, tempfile
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from conftest import NGINX, Serving, doctor, free_port, nginx_config, serve
+from conftest import NGINX, Serving, doctor, free_port, header_checking_app, nginx_config, serve
 
 GOOD = base64.b64encode(b"router:Xu7aeGh2quee").decode()
 
 
-class DynDNS(BaseHTTPRequestHandler):
-    """A dynamic DNS update endpoint: Basic, exact bytes (openwrt/packages#27693), no challenge on refusal."""
+# A dynamic DNS update endpoint: Basic, exact bytes (openwrt/packages#27693), no challenge on refusal.
+DynDNS = header_checking_app("Authorization", "Basic " + GOOD, b"good 203.0.113.7\n", b"badauth\n")
 
-    def do_GET(self):
-        ok = self.headers.get("Authorization") == "Basic " + GOOD
-        body = b"good 203.0.113.7\n" if ok else b"badauth\n"
-        self.send_response(200 if ok else 401)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-class RemoteUserApp(BaseHTTPRequestHandler):
-    """An application that trusts the identity header its proxy sets, by its underscored name only (as JupyterHub's
-    REMOTE_USER authenticator reads it)."""
-
-    def do_GET(self):
-        ok = self.headers.get("REMOTE_USER") == "jdoe"
-        self.send_response(200 if ok else 401)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
+# An application that trusts the identity header its proxy sets, by its underscored name only (as JupyterHub's
+# REMOTE_USER authenticator reads it).
+RemoteUserApp = header_checking_app("REMOTE_USER", "jdoe")
 
 
 @pytest.fixture(scope="module")

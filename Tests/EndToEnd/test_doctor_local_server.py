@@ -5,11 +5,10 @@ nginx with `proxy_set_header Authorization ""` (https://github.com/home-assistan
 `Require user` that leaves out a user whose password is right
 (https://geeksrepos.com/cambridgeuniversity/mod_ucam_webauth/issues/16)."""
 import os, shutil, tempfile
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from conftest import APACHE, NGINX, Serving, apache_prologue, doctor, first_cause, free_port, htpasswd, nginx_config, serve
+from conftest import APACHE, NGINX, Serving, apache_prologue, doctor, first_cause, free_port, header_checking_app, htpasswd, nginx_config, serve
 
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJoYSJ9.c2lnbmF0dXJl"
 
@@ -23,19 +22,8 @@ def folder():
     shutil.rmtree(path, ignore_errors=True)
 
 
-class BearerAPI(BaseHTTPRequestHandler):
-    """An API that checks the bearer token itself and answers a bare 401 text, as Home Assistant does."""
-
-    def do_GET(self):
-        ok = self.headers.get("Authorization") == f"Bearer {TOKEN}"
-        body = b'{"state":"on"}' if ok else b"401: Unauthorized"
-        self.send_response(200 if ok else 401)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+# An API that checks the bearer token itself and answers a bare 401 text, as Home Assistant does.
+BearerAPI = header_checking_app("Authorization", f"Bearer {TOKEN}", b'{"state":"on"}', b"401: Unauthorized")
 
 
 def test_nginx_that_blanks_authorization_is_named_from_its_configuration(folder):

@@ -21,6 +21,18 @@ def modeled(config, url, *args):
     return report["modeled"][0]["status"], report
 
 
+def compare(config, port, paths):
+    """Each path with each credential: the modeled status must be the running server's. Returns how many."""
+    compared = 0
+    for path in paths:
+        for credential in CREDENTIALS:
+            url = f"http://127.0.0.1:{port}{path}"
+            status, _ = modeled(config, url, *credential)
+            assert status == real_status(url, *credential), f"{path} {credential}"
+            compared += 1
+    return compared
+
+
 @pytest.fixture
 def folder():
     path = tempfile.mkdtemp(prefix="gatehouse-model-")
@@ -53,15 +65,8 @@ def test_nginx_model_answers_as_nginx_does(folder):
     with open(os.path.join(folder, "nginx.conf"), "w") as f:
         f.write(nginx_config(folder, site))
     config = os.path.join(folder, "nginx.conf")
-    compared = 0
     with Serving([NGINX, "-c", config, "-p", f"{folder}/", "-g", "daemon off;"], f"http://127.0.0.1:{port}/open/"):
-        for path in ("/open/", "/a/", "/a/sub/", "/gone/", "/bare/", "/exact"):
-            for credential in CREDENTIALS:
-                url = f"http://127.0.0.1:{port}{path}"
-                status, _ = modeled(config, url, *credential)
-                assert status == real_status(url, *credential), f"{path} {credential}"
-                compared += 1
-    assert compared == 36
+        assert compare(config, port, ("/open/", "/a/", "/a/sub/", "/gone/", "/bare/", "/exact")) == 36
 
 
 def test_apache_model_answers_as_apache_does(folder):
@@ -102,15 +107,8 @@ DirectoryIndex index.html
 </Location>
 """)
     config = os.path.join(folder, "apache2.conf")
-    compared = 0
     with Serving([APACHE, "-f", config, "-DFOREGROUND"], f"http://127.0.0.1:{port}/open/"):
-        for path in ("/open/", "/private/", "/bob/", "/bob403/", "/dav/", "/noname/", "/denied/"):
-            for credential in CREDENTIALS:
-                url = f"http://127.0.0.1:{port}{path}"
-                status, _ = modeled(config, url, *credential)
-                assert status == real_status(url, *credential), f"{path} {credential}"
-                compared += 1
-    assert compared == 42
+        assert compare(config, port, ("/open/", "/private/", "/bob/", "/bob403/", "/dav/", "/noname/", "/denied/")) == 42
 
 
 def test_the_live_rules_judge_the_modeled_answer(folder):
