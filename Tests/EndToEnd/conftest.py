@@ -234,7 +234,7 @@ routes:
   - path: /stale/
     schemes: [digest]
     digest_users: users.htdigest
-    digest_nonce_lifetime: 1s
+    digest_nonce_lifetime: 3s
   - path: /apache-digest/
     schemes: [digest]
     digest_users: apache.htdigest
