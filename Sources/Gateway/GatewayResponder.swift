@@ -6,7 +6,9 @@ import Store
 import Synchronization
 
 /// The gateway's one responder: request id, client address, metrics path, the ``Gatekeeper``'s decision, then the
-/// upstream, the static folder or the demo page for an allowed request and ``RefusalResponse`` for a refused one.
+/// upstream, the static folder or the demo page for an allowed request and ``RefusalResponse`` for a refused one;
+/// or, asked by a server in front (`/auth/verify`, `/auth/forward`, `/auth/ext-authz/…`), the same decision for
+/// the original request it describes (``forwardAuth(_:_:context:requestID:start:)``).
 /// Every decision is counted and audited. A custom responder rather than a router keeps the hot path short.
 public struct GatewayResponder: HTTPResponder {
     public typealias Context = GatewayContext
@@ -40,6 +42,9 @@ public struct GatewayResponder: HTTPResponder {
         }
         if let metrics = config.metrics, request.uri.path == metrics.path {
             return metricsResponse(allowed: address.map { metrics.allow.contains($0) } ?? false, requestID: requestID)
+        }
+        if let endpoint = ForwardAuthQuestion.Endpoint(path: request.uri.path) {
+            return await forwardAuth(endpoint, request, context: context, requestID: requestID, start: start)
         }
         let sessions = SessionEndpoints(gatekeeper: snapshot.gatekeeper, secure: config.secureCookies)
         let dashboard = config.admin.map { Dashboard(admin: $0, config: config, gatekeeper: snapshot.gatekeeper, store: state.store) }
@@ -86,7 +91,7 @@ public struct GatewayResponder: HTTPResponder {
     }
 
     /// Counts and audits one decision with the status actually sent.
-    private func record(_ decision: Decision, status: Int, request: Request, client: String, requestID: String, start: ContinuousClock.Instant) {
+    func record(_ decision: Decision, status: Int, request: Request, client: String, requestID: String, start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
         state.metrics.record(decision, elapsed: elapsed)
         state.audit.record(AuditRecord(

@@ -59,7 +59,19 @@ extension Reason {
         .storeUnavailable,
         .tokenCriticalHeader,
         .methodNotAllowed,
+        .forwardAuthUntrusted,
+        .forwardAuthIncomplete,
     ].sorted { $0.id < $1.id }
+
+    public static let forwardAuthUntrusted = Reason(
+        "forward-auth-untrusted", status: 403,
+        meaning: "A forward-auth question (/auth/verify, /auth/forward, /auth/ext-authz) came from an address that is not in trusted_proxies. Whoever asks chooses the original request it describes, so only the server in front may ask.",
+        fix: "Add the address of the nginx, Caddy, Traefik or Envoy that asks to trusted_proxies; if it was not your server, something reached the gateway directly: keep its port off the network.")
+
+    public static let forwardAuthIncomplete = Reason(
+        "forward-auth-incomplete", status: 400,
+        meaning: "The server in front asked about a request without describing it: no original URI (X-Original-URI or X-Original-URL for /auth/verify, X-Forwarded-Uri for /auth/forward), no host, a method or scheme that is none.",
+        fix: "Copy the ready-made configuration of docs/forward-auth.md: nginx needs `proxy_set_header X-Original-URI $request_uri;` in the auth location; Traefik and Caddy send X-Forwarded-Uri themselves.")
 
     public static let sessionIdle = Reason(
         "session-idle", status: 401, cause: .cookieBlocked, 

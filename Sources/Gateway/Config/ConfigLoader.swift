@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Store
 import Yams
 
@@ -56,6 +57,7 @@ public enum ConfigLoader {
         if let secure = try node.optional("secure_cookies") { config.secureCookiesOverride = try secure.bool() }
         if let retention = try node.optional("audit_retention") { config.auditRetention = try retention.duration() }
         if let header = try node.optional("user_header") { config.userHeader = try header.string() }
+        if let forward = try node.optional("forward_auth") { config.forwardAuth = try Self.forwardAuth(forward) }
         if let metrics = try node.optional("metrics") { config.metrics = try Self.metrics(metrics) }
         if let tls = try node.optional("tls") { config.tls = try Self.tls(tls, base: base) }
         if let tokens = try node.optional("tokens") { config.tokens = try Self.tokens(tokens, base: base) }
@@ -164,6 +166,20 @@ static func lockout(_ node: ConfigNode) throws -> GatewayConfig.Lockout {
         if let cap = try node.optional("per_address") { connections.perAddress = try cap.int(in: 0...1_000_000) }
         try node.finish()
         return connections
+    }
+
+    /// `forward_auth:`: the names of the identity headers, each a valid field name.
+    static func forwardAuth(_ node: ConfigNode) throws -> GatewayConfig.ForwardAuth {
+        var node = node
+        var names = GatewayConfig.ForwardAuth()
+        for (key, path) in [("user_header", \GatewayConfig.ForwardAuth.userHeader), ("groups_header", \.groupsHeader), ("scheme_header", \.schemeHeader)] {
+            guard let value = try node.optional(key) else { continue }
+            let name = try value.string()
+            guard HTTPField.Name(name) != nil else { throw value.error("expected a header name") }
+            names[keyPath: path] = name
+        }
+        try node.finish()
+        return names
     }
 
     static func metrics(_ node: ConfigNode) throws -> GatewayConfig.Metrics {

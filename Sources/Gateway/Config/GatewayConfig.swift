@@ -34,6 +34,8 @@ public struct GatewayConfig: Sendable {
     public var admin: Admin?
     /// The header that carries the authenticated user to the upstream.
     public var userHeader: String = "X-Remote-User"
+    /// The identity headers of the forward-auth endpoints' answers.
+    public var forwardAuth = ForwardAuth()
     /// The config file, nil for the embedded default.
     public var file: String?
 
@@ -105,6 +107,15 @@ public struct GatewayConfig: Sendable {
         public var grace: TimeInterval = 10
         /// A new signing key this often; the old one stays published until its last token expires.
         public var keyRotation: TimeInterval = 86400
+    }
+
+    /// The headers an allowed forward-auth answer carries for the server in front to copy to its upstream
+    /// (`auth_request_set`, Traefik's `authResponseHeaders`, Caddy's `copy_headers`): Authelia's names by default.
+    public struct ForwardAuth: Sendable, Hashable {
+        public var userHeader = "Remote-User"
+        public var groupsHeader = "Remote-Groups"
+        public var schemeHeader = "Remote-Scheme"
+        public init() {}
     }
 
     /// The dashboard: at `path`, for the `users` named, who log in with the `session` scheme's form.

@@ -47,13 +47,18 @@ public struct Gatekeeper: Sendable {
         case .admitted(let admission):
             return .admitted(admission, route: route)
         case .refused(var refusal):
-            if refusal.status == 401, route.authenticator(.session) != nil, [.get, .head].contains(request.method),
-                request.headers[.accept]?.contains("text/html") == true
-            {
+            if refusal.status == 401, route.authenticator(.session) != nil, Self.isPageLoad(request) {
                 refusal.loginRedirect = Self.loginLocation(next: request.uri.description, reason: refusal.reason)
             }
             return .refused(refusal, route: route)
         }
+    }
+
+    /// A browser loading a page, which is sent to the login form: a GET or HEAD that accepts HTML and is not a
+    /// script's (`X-Requested-With: XMLHttpRequest`). API clients and scripts get the 401 with its challenges.
+    static func isPageLoad(_ request: Request) -> Bool {
+        [.get, .head].contains(request.method) && request.headers[.accept]?.contains("text/html") == true
+            && request.headers[HTTPField.Name("X-Requested-With")!]?.caseInsensitiveCompare("XMLHttpRequest") != .orderedSame
     }
 
     /// The first route that uses sessions, whose login form `/auth/login` serves.
