@@ -208,3 +208,49 @@ def test_a_ban_is_429_through_the_server(files, upstream, front):
             assert status == 429 and int(headers["retry-after"][0]) > 0
             assert curl(base + "/basic/page", "-u", "bob:bob-pw")[0] == 200, "the ban is on the client's address, not the proxy's"
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def resolving_browser():
+    """Headless Chromium that resolves every *.example.test name to 127.0.0.1, so that two hosts share a domain."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP *.example.test 127.0.0.1"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    yield driver
+    driver.quit()
+
+
+def test_one_login_at_the_auth_host_covers_the_app_host(files, upstream, resolving_browser):
+    """`cookie_domain: example.test` and a login page on auth.example.test: a browser asking app.example.test is sent
+    there with the whole URL to return to, logs in once, and comes back with a session cookie both hosts get. A
+    return URL on a host outside the domain is not followed."""
+    port = free_port()
+    login = f"http://auth.example.test:{port}/auth/login"
+    config = gateway_config(upstream).replace("    schemes: [session]\n", "    schemes: [session]\n    session: { cookie_domain: example.test }\n")
+    config = config.replace("routes:\n", f"forward_auth: {{ login_url: '{login}' }}\nroutes:\n", 1)
+    folder = tempfile.mkdtemp(prefix="gatehouse-forward-hosts-")
+    os.chmod(folder, 0o755)
+    with PrivateGateway(files, config) as gateway:
+        with open(os.path.join(DOCS, "nginx.conf")) as f:
+            app_site = f.read().replace("127.0.0.1:8080", host_port(gateway.url)).replace("127.0.0.1:9000", host_port(upstream))
+        app_site = app_site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("server_name app.example.com;", "server_name app.example.test;")
+        auth_site = (f"server {{ listen 127.0.0.1:{port}; server_name auth.example.test;\n"
+                     f"  location / {{ proxy_pass {gateway.url}; proxy_set_header Host $http_host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; }} }}\n")
+        with open(os.path.join(folder, "nginx.conf"), "w") as f:
+            f.write(nginx_config(folder, app_site + auth_site))
+        with Serving([NGINX, "-c", f"{folder}/nginx.conf", "-p", f"{folder}/", "-g", "daemon off;"], f"http://127.0.0.1:{port}/"):
+            driver = resolving_browser
+            log_in(driver, f"http://app.example.test:{port}")
+            assert driver.current_url == f"http://app.example.test:{port}/app/report?q=1", "back on the app host, at the page wanted"
+            seen = json.loads(text(driver))["headers"]
+            assert seen["remote-user"] == "alice" and seen["remote-scheme"] == "session"
+            cookie = driver.get_cookie("gatehouse-session")
+            assert cookie["domain"] in (".example.test", "example.test") and cookie["httpOnly"]
+            driver.get(f"{login}?next=http://evil.test:{port}/steal")
+            from selenium.webdriver.common.by import By
+            assert driver.find_element(By.NAME, "next").get_attribute("value") == "/", "a return URL outside the domain is dropped"
+    shutil.rmtree(folder, ignore_errors=True)

@@ -121,4 +121,30 @@ import Testing
     func localReturnURLsAreKept(next: String, expected: String) {
         #expect(SessionEndpoints.safeNext(next) == expected)
     }
+
+    /// With a cookie domain (one login for many hosts), a return URL may be absolute on a host under it, rebuilt
+    /// from its parts; any other host, look-alike or user-info trick is the root of the login host.
+    @Test(arguments: [
+        ("https://app.example.com/x?y=1#top", "https://app.example.com/x?y=1#top"),
+        ("https://EXAMPLE.com", "https://EXAMPLE.com/"),
+        ("http://a.b.example.com:8443/a/../b", "http://a.b.example.com:8443/b"),
+        ("https://app.example.com.evil.test/", "/"),
+        ("https://evilexample.com/", "/"),
+        ("https://app.example.com@evil.test/", "/"),
+        ("https://app.example.com\\@evil.test/", "/"),
+        ("https://app.example.com:80x/", "/"),
+        ("javascript://app.example.com/%0aalert(1)", "/"),
+        ("https://app.example.com/\t/evil.test", "https://app.example.com/"),
+    ])
+    func returnURLsUnderTheCookieDomainAreKept(next: String, expected: String) {
+        #expect(SessionEndpoints.safeNext(next, domain: "example.com") == expected)
+        #expect(SessionEndpoints.safeNext(next).hasPrefix("/"), "without a cookie domain every return URL is local")
+    }
+
+    @Test func aCookieDomainSharesTheSessionCookieWithItsHosts() {
+        let shared = SessionCookie.Scope(secure: true, domain: "example.com")
+        #expect(SessionCookie.sessionName(shared) == "__Secure-gatehouse-session", "__Host- forbids Domain")
+        #expect(SessionCookie.set(SessionCookie.sessionName(shared), "t", secure: true, domain: "example.com").contains("; Domain=example.com"))
+        #expect(SessionCookie.sessionName(SessionCookie.Scope(secure: true, domain: nil)) == "__Host-gatehouse-session")
+    }
 }

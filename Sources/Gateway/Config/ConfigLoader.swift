@@ -178,6 +178,13 @@ static func lockout(_ node: ConfigNode) throws -> GatewayConfig.Lockout {
             guard HTTPField.Name(name) != nil else { throw value.error("expected a header name") }
             names[keyPath: path] = name
         }
+        if let login = try node.optional("login_url") {
+            names.loginURL = try login.string()
+            let absolute = names.loginURL.hasPrefix("https://") || names.loginURL.hasPrefix("http://")
+            guard names.loginURL.hasPrefix("/") && !names.loginURL.hasPrefix("//") || absolute && URL(string: names.loginURL)?.host != nil else {
+                throw login.error("expected a path (/auth/login) or an absolute http(s) URL of the login page")
+            }
+        }
         try node.finish()
         return names
     }

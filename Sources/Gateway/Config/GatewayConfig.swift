@@ -115,6 +115,10 @@ public struct GatewayConfig: Sendable {
         public var userHeader = "Remote-User"
         public var groupsHeader = "Remote-Groups"
         public var schemeHeader = "Remote-Scheme"
+        /// Where a browser refused on a `session` route is sent: `/auth/login` on the host it asked for (the server in
+        /// front passes the gateway's pages on), or an absolute URL of a login host under the route's cookie domain
+        /// (`https://auth.example.com/auth/login`), which gets the whole original URL to return to.
+        public var loginURL = SessionEndpoints.loginPath
         public init() {}
     }
 

@@ -47,6 +47,9 @@ extension GatewayConfig {
     public struct Session: Sendable, Hashable {
         public var idle: TimeInterval = 15 * 60
         public var absolute: TimeInterval = 8 * 3600
+        /// One login for every host under this domain (`auth.example.com` logs in for `app.example.com`): the session
+        /// cookie carries `Domain=`, and the page to return to after login may be any of those hosts.
+        public var cookieDomain: String?
     }
 
     /// Who may pass once authenticated; an empty requirement lets every authenticated user through.

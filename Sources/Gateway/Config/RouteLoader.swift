@@ -120,6 +120,14 @@ enum RouteLoader {
         var session = GatewayConfig.Session()
         if let idle = try node.optional("idle") { session.idle = try idle.duration() }
         if let absolute = try node.optional("absolute") { session.absolute = try absolute.duration() }
+        if let domain = try node.optional("cookie_domain") {
+            let name = try domain.string().lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+            let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+            guard !labels.isEmpty, labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } }) else {
+                throw domain.error("expected a domain name such as example.com")
+            }
+            session.cookieDomain = name
+        }
         try node.finish()
         guard session.idle > 0, session.absolute >= session.idle else { throw node.error("expected 0 < idle ≤ absolute") }
         return session

@@ -69,8 +69,8 @@ public struct Gatekeeper: Sendable {
         return nil
     }
 
-    /// `/auth/login?next=…&m=…`: the page wanted and why the user is asked to log in.
-    static func loginLocation(next: String, reason: Reason?) -> String {
+    /// `/auth/login?next=…&m=…` (or another login page, `base`): the page wanted and why the user is asked to log in.
+    static func loginLocation(next: String, reason: Reason?, base: String = SessionEndpoints.loginPath) -> String {
         let message = switch reason {
         case .sessionExpired?: "expired"
         case .sessionIdle?: "idle"
@@ -79,7 +79,7 @@ public struct Gatekeeper: Sendable {
         }
         var allowed = CharacterSet.urlQueryAllowed
         allowed.remove(charactersIn: "&=+?#")
-        return SessionEndpoints.loginPath + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/") + "&m=" + message
+        return base + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/") + "&m=" + message
     }
 
     private func authenticate(_ request: inout Request, target: CanonicalTarget, route: RouteRuntime, client: String) async -> Decision.Verdict {

@@ -42,7 +42,14 @@ extension GatewayResponder {
             return refuse(.refusedTarget(error), asked: asked, endpoint: endpoint, client: client, requestID: requestID, start: start)
         }
         var original = question.request(from: asked, target: target.target)
-        let decision = await snapshot.gatekeeper.decide(&original, target: target, client: client, address: address)
+        var decision = await snapshot.gatekeeper.decide(&original, target: target, client: client, address: address)
+        if case .refused(var refusal) = decision.verdict, refusal.loginRedirect != nil {
+            // A login page on another host needs the whole URL to come back to; on this host, the path is enough.
+            let elsewhere = !config.forwardAuth.loginURL.hasPrefix("/")
+            let next = elsewhere ? "\(question.scheme)://\(question.host)\(target.target)" : target.target
+            refusal.loginRedirect = Gatekeeper.loginLocation(next: next, reason: refusal.reason, base: config.forwardAuth.loginURL)
+            decision.verdict = .refused(refusal)
+        }
         var response = Self.answer(endpoint, decision, names: config.forwardAuth, requestID: requestID)
         response.headers[.xRequestID] = requestID
         record(decision, status: response.status.code, request: original, client: client, requestID: requestID, start: start)

@@ -24,6 +24,9 @@ public struct SessionAuthenticator: SchemeAuthenticator {
     let csrfKey: SymmetricKey
     let secure: Bool
 
+    /// Where its cookie goes: this host, or every host under `session.cookie_domain`.
+    var cookieScope: SessionCookie.Scope { SessionCookie.Scope(secure: secure, domain: settings.cookieDomain) }
+
     /// What a request's session cookie turned out to be.
     enum Check {
         case none
@@ -39,7 +42,7 @@ public struct SessionAuthenticator: SchemeAuthenticator {
     public func challenges(after failure: AuthFailure?) -> [Challenge] {
         [Challenge(scheme: AuthScheme("Cookie")!, parameters: [
             AuthParameter("realm", realm), AuthParameter("form-action", SessionEndpoints.loginPath),
-            AuthParameter("cookie-name", SessionCookie.sessionName(secure: secure)),
+            AuthParameter("cookie-name", SessionCookie.sessionName(cookieScope)),
         ])]
     }
 
@@ -54,7 +57,7 @@ public struct SessionAuthenticator: SchemeAuthenticator {
 
     /// The session of a `Cookie` header; a valid one is marked as seen now.
     func check(cookieHeader: String?, now: Date = Date()) async -> Check {
-        guard let token = SessionCookie.value(SessionCookie.sessionName(secure: secure), in: cookieHeader) else { return .none }
+        guard let token = SessionCookie.value(SessionCookie.sessionName(cookieScope), in: cookieHeader) else { return .none }
         let id = Self.hash(token)
         let found: SessionRecord?
         do {
@@ -100,7 +103,7 @@ public struct SessionAuthenticator: SchemeAuthenticator {
 
     /// Ends the session of a `Cookie` header; returns its record when there was one.
     func logout(cookieHeader: String?) async -> SessionRecord? {
-        guard let token = SessionCookie.value(SessionCookie.sessionName(secure: secure), in: cookieHeader) else { return nil }
+        guard let token = SessionCookie.value(SessionCookie.sessionName(cookieScope), in: cookieHeader) else { return nil }
         let id = Self.hash(token)
         let record = try? await store.session(id: id)
         _ = try? await store.deleteSession(id: id)

@@ -28,7 +28,7 @@ struct SessionEndpoints {
         case (Self.loginPath, .get), (Self.loginPath, .head):
             let query = Self.form(request.uri.query ?? "")
             let message = Self.messages[query["m"] ?? ""]
-            return (loginForm(session, cookies: request.headers[.cookie], next: Self.safeNext(query["next"]), message: message, isError: false, status: .ok), page)
+            return (loginForm(session, cookies: request.headers[.cookie], next: Self.safeNext(query["next"], domain: session.settings.cookieDomain), message: message, isError: false, status: .ok), page)
         case (Self.loginPath, .post):
             return await login(request, client: client, route: route, session: session)
         case (Self.logoutPath, .get):
@@ -43,7 +43,7 @@ struct SessionEndpoints {
             let form = await Self.body(request)
             switch await Self.lookUp(request, in: session, route: route) {
             case .unavailable(let answer): return answer
-            case .absent: return (redirect(to: Self.loginPath + "?m=loggedout", clearing: true), page)
+            case .absent: return (redirect(to: Self.loginPath + "?m=loggedout", clearing: session.cookieScope), page)
             case .valid(let record):
                 let identity = Identity(user: record.user, scheme: .session)
                 guard Self.sameOrigin(request), let token = form["csrf"], ConstantTime.equals(token, record.csrf) else {
@@ -52,7 +52,7 @@ struct SessionEndpoints {
                 }
                 _ = await session.logout(cookieHeader: request.headers[.cookie])
                 let admission = Admission(.identity(identity), event: .loggedOut, detail: "'\(record.user)' logged out; the session was deleted")
-                return (redirect(to: Self.loginPath + "?m=loggedout", clearing: true), .admitted(admission, route: route))
+                return (redirect(to: Self.loginPath + "?m=loggedout", clearing: session.cookieScope), .admitted(admission, route: route))
             }
         default:
             return Self.methodNotAllowed(request, allow: path == Self.loginPath ? "GET, HEAD, POST" : "GET, POST", route: route)
@@ -87,7 +87,7 @@ struct SessionEndpoints {
 
     private func login(_ request: Request, client: String, route: RouteRuntime, session: SessionAuthenticator) async -> (Response, Decision) {
         let form = await Self.body(request)
-        let next = Self.safeNext(form["next"])
+        let next = Self.safeNext(form["next"], domain: session.settings.cookieDomain)
         let nonce = SessionCookie.value(SessionCookie.loginName(secure: secure), in: request.headers[.cookie])
         let user = form["username"] ?? form["user"] ?? ""   // `user` too, for forms written by hand
         guard Self.sameOrigin(request), let nonce, let token = form["csrf"], ConstantTime.equals(token, session.loginCSRF(nonce: nonce)) else {
@@ -108,8 +108,9 @@ struct SessionEndpoints {
             await gatekeeper.lockout.recordSuccess(user: user)
             let admission = Admission(.identity(Identity(user: record.user, scheme: .session)), detail: "'\(user)' logged in; a new session was started")
             var response = redirect(to: next)
+            let scope = session.cookieScope
             response.headers.append(HTTPField(name: .setCookie, value: SessionCookie.set(
-                SessionCookie.sessionName(secure: secure), token, secure: secure, maxAge: Int(route.config.session.absolute))))
+                SessionCookie.sessionName(scope), token, secure: scope.secure, domain: scope.domain, maxAge: Int(route.config.session.absolute))))
             response.headers.append(HTTPField(name: .setCookie, value: SessionCookie.clear(SessionCookie.loginName(secure: secure), secure: secure)))
             return (response, .admitted(admission, route: route))
         case .failure(let failure) where failure.reason == .storeUnavailable:
@@ -138,7 +139,9 @@ struct SessionEndpoints {
     ) -> Response {
         let held = SessionCookie.value(SessionCookie.loginName(secure: secure), in: cookies)
         let nonce = held.flatMap { SessionAuthenticator.isWellFormedToken($0) ? $0 : nil } ?? SessionAuthenticator.randomToken()
-        var response = HTMLPage.response(LoginPage.login(realm: session.realm, csrf: session.loginCSRF(nonce: nonce), next: next, message: message, isError: isError), status: status)
+        var response = HTMLPage.response(
+            LoginPage.login(realm: session.realm, csrf: session.loginCSRF(nonce: nonce), next: next, message: message, isError: isError), status: status,
+            returnHosts: session.settings.cookieDomain)
         response.headers.append(HTTPField(name: .setCookie, value: SessionCookie.set(SessionCookie.loginName(secure: secure), nonce, secure: secure, sameSite: "Strict")))
         return response
     }
@@ -158,11 +161,11 @@ struct SessionEndpoints {
         return (Response(status: .methodNotAllowed, headers: [.allow: allow]), .refused(refusal, route: route))
     }
 
-    private func redirect(to location: String, clearing: Bool = false) -> Response {
+    private func redirect(to location: String, clearing scope: SessionCookie.Scope? = nil) -> Response {
         var headers = HTTPFields()
         headers[.location] = location
         headers[.cacheControl] = "no-store"
-        if clearing { headers.append(HTTPField(name: .setCookie, value: SessionCookie.clear(SessionCookie.sessionName(secure: secure), secure: secure))) }
+        if let scope { headers.append(HTTPField(name: .setCookie, value: SessionCookie.clear(SessionCookie.sessionName(scope), secure: scope.secure, domain: scope.domain))) }
         return Response(status: .seeOther, headers: headers)
     }
 
@@ -182,13 +185,37 @@ struct SessionEndpoints {
     /// form has none of these: only `pchar` bytes in the path (one leading `/`, no `//`) and a query without control
     /// bytes or spaces, so what is sent is a path on this site whatever parser reads it. A fragment is kept when it
     /// is printable ASCII without `\`.
-    static func safeNext(_ next: String?) -> String {
+    ///
+    /// With a cookie domain, an absolute `http(s)` URL of a host under it is accepted too (one login for many hosts),
+    /// rebuilt from its parsed parts: no user info, its path made canonical the same way. Any other host is `/`.
+    static func safeNext(_ next: String?, domain: String? = nil) -> String {
         guard let next else { return "/" }
         let (target, fragment) = next.firstIndex(of: "#").map { (String(next[..<$0]), next[$0...]) } ?? (next, "")
+        guard fragment.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "\\" }) else { return "/" }
+        if let domain, let origin = Self.origin(of: target, under: domain) {
+            let local = target.dropFirst(origin.count)
+            return origin + safeNext((local.isEmpty ? "/" : String(local)) + fragment)
+        }
         guard target.hasPrefix("/"), !target.hasPrefix("//"), let canonical = try? CanonicalTarget(requestTarget: target),
-            !canonical.target.contains("\\"), fragment.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "\\" })
+            !canonical.target.contains("\\")
         else { return "/" }
         return canonical.target + fragment
+    }
+
+    /// `scheme://host[:port]` of an absolute http(s) URL whose host is `domain` or under it, as written in `url`
+    /// (which must start with it); nil for anything else (user info, another host, a malformed authority).
+    static func origin(of url: String, under domain: String) -> String? {
+        let lowered = url.lowercased()
+        guard let scheme = ["https://", "http://"].first(where: { lowered.hasPrefix($0) }) else { return nil }
+        let rest = url.dropFirst(scheme.count)
+        let authority = rest.prefix { $0 != "/" && $0 != "?" }
+        let parts = authority.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let host = parts[0].lowercased()
+        guard !host.isEmpty, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }),
+            host == domain || host.hasSuffix("." + domain),
+            parts.count == 1 || (parts[1].count <= 5 && !parts[1].isEmpty && parts[1].allSatisfy(\.isNumber))
+        else { return nil }
+        return String(url.prefix(scheme.count + authority.count))
     }
 
     /// A state-changing request comes from this site: its `Origin` (or, without one, `Sec-Fetch-Site`) says so.
