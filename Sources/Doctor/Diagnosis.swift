@@ -59,6 +59,8 @@ public struct Diagnosis: Sendable {
         "where the key or token was put", "non-ASCII credentials with Basic", "colons and %XX in the user name or password",
         "cookies held for another path or host", "a container registry's token flow", "ID or refresh tokens sent as access tokens",
         "OAuth client authentication", "WordPress REST API refusals", "test keys against live hosts", "Kerberos and NTLM handshakes",
+        "a redirect loop between the application and its login page", "request headers or cookies too large for the server",
+        "the configuration of the nginx or Apache serving a local URL",
     ]
 }
 

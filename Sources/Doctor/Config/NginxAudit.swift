@@ -22,6 +22,8 @@ struct NginxAudit {
         var tls = false
         var underscores: ConfigDirective?
         var ignoreInvalid: ConfigDirective?
+        /// `auth_request` in effect: an auth service decides, and the application gets its identity headers.
+        var authRequest: ConfigDirective?
     }
 
     func findings() -> [Finding] {
@@ -42,6 +44,7 @@ struct NginxAudit {
             if let cache = block.last("proxy_cache") { context.cache = cache }
             let added = block.all("add_header")
             if !added.isEmpty { context.addedHeaders = added }
+            if let value = block.last("auth_request") { context.authRequest = value.arguments.first == "off" ? nil : value }
             if let value = block.last("underscores_in_headers") { context.underscores = value }
             if let value = block.last("ignore_invalid_headers") { context.ignoreInvalid = value }
             if block.is("server") {
@@ -76,7 +79,8 @@ struct NginxAudit {
                     }
                 }
             }
-            if passes, let strip = context.proxyHeaders.first(where: { Self.stripsAuthorization($0) }) {
+            // Behind auth_request the password is the auth service's business: not passing it on is right.
+            if passes, context.authRequest == nil, let strip = context.proxyHeaders.first(where: { Self.stripsAuthorization($0) }) {
                 findings.append(Finding(
                     id: .authorizationNotPassedToApp, severity: .cause, confidence: 85, title: "nginx replaces Authorization before proxying",
                     explanation: "`proxy_set_header \(strip.arguments.map { $0.isEmpty ? "\"\"" : $0 }.joined(separator: " "))` applies to this proxy_pass: the upstream application never sees the client's Authorization header.",
@@ -109,6 +113,11 @@ struct NginxAudit {
                     explanation: "`proxy_pass_request_headers off` drops every header of the client's request, Authorization included.",
                     fix: "Remove it, or pass Authorization explicitly with `proxy_set_header Authorization $http_authorization;`.",
                     evidence: ["proxy_pass_request_headers off at \(off.location)"], location: off.location.description))
+            }
+            if let request = block.last("auth_request"), let uri = request.arguments.first, uri != "off",
+                let auth = allBlocks(root).first(where: { $0.is("location") && $0.arguments.last == uri })
+            {
+                findings += AuthRequestAudit.findings(protected: block, request: request, auth: auth, in: root)
             }
             if let request = block.last("auth_request"), let uri = request.arguments.first, uri != "off", !exactLocations.contains(uri) {
                 findings.append(Finding(
