@@ -98,7 +98,8 @@ public struct GatewayResponder: HTTPResponder {
             time: Date(), requestID: requestID, client: client, method: request.method.rawValue, path: request.uri.path,
             route: decision.route?.path, scheme: decision.scheme?.rawValue, user: decision.user, outcome: decision.outcome.rawValue,
             status: status, reason: decision.reason?.id, detail: decision.detail,
-            latencyMicroseconds: Int(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)))
+            latencyMicroseconds: Int(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000),
+            host: request.head.authority))
     }
 
     private func deliver(

@@ -23,11 +23,15 @@ public struct AuditRecord: Hashable, Sendable, Codable {
     public var reason: String?
     public var detail: String?
     public var latencyMicroseconds: Int
+    /// The host the request named (`Host`, or the original's host that a server in front asked about); nil in
+    /// records written before it was kept.
+    public var host: String?
 
     public init(
         time: Date, requestID: String, client: String, method: String, path: String, route: String?, scheme: String?,
-        user: String?, outcome: String, status: Int, reason: String?, detail: String?, latencyMicroseconds: Int
+        user: String?, outcome: String, status: Int, reason: String?, detail: String?, latencyMicroseconds: Int, host: String? = nil
     ) {
+        self.host = host
         self.time = time
         self.requestID = requestID
         self.client = client

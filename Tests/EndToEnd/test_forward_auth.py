@@ -128,6 +128,7 @@ def test_explain_names_the_reason_of_a_refusal_through_nginx(stack):
     request_id = headers["x-request-id"][0]
     record = gateway.explain(request_id)
     assert record["reason"] == "password-mismatch" and record["path"] == "/basic/page" and record["method"] == "GET"
+    assert record["host"] == stack["nginx"].split("://")[1], "the host the client asked nginx for"
 
 
 @pytest.mark.parametrize("front", ["nginx", "caddy"])

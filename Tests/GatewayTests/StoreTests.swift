@@ -75,7 +75,8 @@ import Testing
         let records = (0..<12_000).map { index in
             AuditRecord(
                 time: now.addingTimeInterval(index < 11_000 ? -7200 : 0), requestID: "r\(index)", client: "192.0.2.1", method: "GET", path: "/",
-                route: "/", scheme: nil, user: nil, outcome: "unauthorized", status: 401, reason: "no-credentials", detail: nil, latencyMicroseconds: 1)
+                route: "/", scheme: nil, user: nil, outcome: "unauthorized", status: 401, reason: "no-credentials", detail: nil, latencyMicroseconds: 1,
+                host: index % 2 == 0 ? "app.example.com" : nil)
         }
         try await store.append(records)
         #expect(try await store.recordNonceCount(nonce: "old", count: 1, at: now.addingTimeInterval(-600)))
@@ -89,7 +90,8 @@ import Testing
         #expect(try await store.familyRevocation("live") != nil, "a revoked family with a live token stays revoked")
         #expect(try await store.activeBans(at: now).map(\.key) == ["ip:active"])
         #expect(try await store.auditRecord(requestID: "r10999") == nil)
-        #expect(try await store.auditRecord(requestID: "r11000") != nil)
+        #expect(try await store.auditRecord(requestID: "r11000")?.host == "app.example.com", "the host is kept")
+        #expect(try await store.auditRecord(requestID: "r11001")?.host == nil)
         #expect(try await store.pruneExpired(at: now, nonceCountsBefore: now.addingTimeInterval(-360), auditBefore: nil) == 0, "nothing left to prune; without a retention the audit is kept")
     }
 

@@ -13,6 +13,7 @@ enum ExplainReport {
             "  client:  \(record.client)",
             "  route:   \(record.route ?? "none")",
         ]
+        if let host = record.host { lines.insert("  host:    \(Terminal.printable(host))", at: 3) }
         if let scheme = record.scheme { lines.append("  scheme:  \(scheme)") }
         if let user = record.user { lines.append("  user:    \(Terminal.printable(user))") }
         if let explanation {
@@ -30,7 +31,7 @@ enum ExplainReport {
     static func json(_ record: AuditRecord, _ explanation: Reason?) -> String {
         OrderedJSON.object([
             ("request_id", .string(record.requestID)), ("time", .string(TimeDescription.utc(record.time))),
-            ("client", .string(record.client)), ("method", .string(record.method)), ("path", .string(record.path)),
+            ("client", .string(record.client)), ("method", .string(record.method)), ("host", .string(record.host)), ("path", .string(record.path)),
             ("route", .string(record.route)), ("scheme", .string(record.scheme)), ("user", .string(record.user)),
             ("outcome", .string(record.outcome)), ("status", .int(record.status)), ("reason", .string(record.reason)),
             ("cause", .string(explanation?.causeID?.rawValue)), ("detail", .string(record.detail)),

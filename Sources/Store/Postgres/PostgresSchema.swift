@@ -43,6 +43,7 @@ enum PostgresSchema {
             "CREATE TABLE digest_nonce_counts (nonce TEXT NOT NULL, count BIGINT NOT NULL, time DOUBLE PRECISION NOT NULL, PRIMARY KEY (nonce, count))",
             "CREATE INDEX digest_nonce_counts_time ON digest_nonce_counts(time)",
         ]),
+        (3, ["ALTER TABLE audit ADD COLUMN host TEXT"]),
     ]
 
     /// Brings the schema up to date, in one transaction under an advisory lock.

@@ -44,15 +44,15 @@ public final class PostgresStore: GatewayStore {
 
     // MARK: Audit
 
-    /// One multi-row INSERT per 1,000 records (13 parameters each, under PostgreSQL's 65,535).
+    /// One multi-row INSERT per 1,000 records (14 parameters each, under PostgreSQL's 65,535).
     public func append(_ records: [AuditRecord]) async throws {
         for start in stride(from: 0, to: records.count, by: 1000) {
             let chunk = records[start..<min(start + 1000, records.count)]
-            var bindings = PostgresBindings(capacity: chunk.count * 13)
+            var bindings = PostgresBindings(capacity: chunk.count * 14)
             var rows: [String] = []
             for r in chunk {
                 let first = bindings.count + 1
-                rows.append("(" + (first..<first + 13).map { "$\($0)" }.joined(separator: ", ") + ")")
+                rows.append("(" + (first..<first + 14).map { "$\($0)" }.joined(separator: ", ") + ")")
                 bindings.append(r.time.timeIntervalSince1970)
                 for text in [r.requestID, r.client, r.method, r.path] { bindings.append(text) }
                 for text in [r.route, r.scheme, r.user] { bindings.append(text) }
@@ -61,9 +61,10 @@ public final class PostgresStore: GatewayStore {
                 bindings.append(r.reason)
                 bindings.append(r.detail)
                 bindings.append(r.latencyMicroseconds)
+                bindings.append(r.host)
             }
             try await execute(PostgresQuery(unsafeSQL: """
-                INSERT INTO audit (time, request_id, client, method, path, route, scheme, username, outcome, status, reason, detail, latency_us)
+                INSERT INTO audit (time, request_id, client, method, path, route, scheme, username, outcome, status, reason, detail, latency_us, host)
                 VALUES \(rows.joined(separator: ", "))
                 """, binds: bindings))
         }
@@ -76,7 +77,8 @@ public final class PostgresStore: GatewayStore {
                 client: try row["client"].decode(String.self), method: try row["method"].decode(String.self), path: try row["path"].decode(String.self),
                 route: try row["route"].decode(String?.self), scheme: try row["scheme"].decode(String?.self), user: try row["username"].decode(String?.self),
                 outcome: try row["outcome"].decode(String.self), status: try row["status"].decode(Int.self), reason: try row["reason"].decode(String?.self),
-                detail: try row["detail"].decode(String?.self), latencyMicroseconds: try row["latency_us"].decode(Int.self))
+                detail: try row["detail"].decode(String?.self), latencyMicroseconds: try row["latency_us"].decode(Int.self),
+                host: try row["host"].decode(String?.self))
         }
     }
 

@@ -76,6 +76,9 @@ enum SQLiteSchema {
                 CREATE INDEX digest_nonce_counts_time ON digest_nonce_counts(time);
                 """)
         }
+        migrator.registerMigration("v6: audit host") { db in
+            try db.execute(sql: "ALTER TABLE audit ADD COLUMN host TEXT")
+        }
         return migrator
     }
 }

@@ -27,14 +27,14 @@ public final class SQLiteStore: GatewayStore {
     public func append(_ records: [AuditRecord]) async throws {
         try await pool.write { db in
             let statement = try db.cachedStatement(sql: """
-                INSERT INTO audit (time, request_id, client, method, path, route, scheme, user, outcome, status, reason, detail, latency_us)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO audit (time, request_id, client, method, path, route, scheme, user, outcome, status, reason, detail, latency_us, host)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for record in records {
                 try statement.execute(arguments: [
                     record.time.timeIntervalSince1970, record.requestID, record.client, record.method, record.path, record.route,
                     record.scheme, record.user, record.outcome, record.status, record.reason, record.detail,
-                    record.latencyMicroseconds,
+                    record.latencyMicroseconds, record.host,
                 ])
             }
         }
@@ -52,7 +52,7 @@ public final class SQLiteStore: GatewayStore {
             time: Date(timeIntervalSince1970: row["time"]), requestID: row["request_id"], client: row["client"],
             method: row["method"], path: row["path"], route: row["route"], scheme: row["scheme"], user: row["user"],
             outcome: row["outcome"], status: row["status"], reason: row["reason"], detail: row["detail"],
-            latencyMicroseconds: row["latency_us"])
+            latencyMicroseconds: row["latency_us"], host: row["host"])
     }
 
     // MARK: Failures and bans
