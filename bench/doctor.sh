@@ -11,11 +11,7 @@ ensure_packages nginx apache2 apache2-utils curl libcrypt-dev libsqlite3-dev
 swift build -c release --product gatehouse >/dev/null
 GATEHOUSE="$(swift build -c release --show-bin-path)/gatehouse"
 
-W=$(mktemp -d /tmp/gatehouse-bench-doctor.XXXXXX)
-chmod 755 "$W"
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; sleep 0.5; rm -rf "$W"; }
-trap cleanup EXIT
+make_workspace doctor
 
 mkdir -p "$W/www/basic/admin"
 echo ok > "$W/www/basic/index.html"; echo ok > "$W/www/basic/admin/index.html"

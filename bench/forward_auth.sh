@@ -13,11 +13,7 @@ ensure_packages wrk nginx apache2-utils caddy curl bc libcrypt-dev libsqlite3-de
 swift build -c release --product gatehouse >/dev/null
 GATEHOUSE="$(swift build -c release --show-bin-path)/gatehouse"
 
-W=$(mktemp -d /tmp/gatehouse-bench-forward.XXXXXX)
-chmod 755 "$W"
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; sleep 0.5; rm -rf "$W"; }
-trap cleanup EXIT
+make_workspace forward
 
 mkdir -p "$W/www/auth" "$W/caddy-own" "$W/caddy-forward"
 printf 'hello, world\n' > "$W/www/auth/index.html"

@@ -12,11 +12,7 @@ ensure_packages wrk nginx apache2 apache2-utils caddy curl libcrypt-dev libsqlit
 swift build -c release --product gatehouse >/dev/null
 GATEHOUSE="$(swift build -c release --show-bin-path)/gatehouse"
 
-W=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
-chmod 755 "$W"
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; sleep 0.5; rm -rf "$W"; }
-trap cleanup EXIT
+make_workspace gateway
 
 mkdir -p "$W/www/none" "$W/www/auth" "$W/www/jwt" "$W/caddy"
 for d in none auth jwt; do printf 'hello, world\n' > "$W/www/$d/index.html"; done

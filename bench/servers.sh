@@ -1,5 +1,14 @@
 # Shared by the benchmarks: installs what is missing and starts nginx and Apache on 127.0.0.1 with their state in a
-# scratch folder, the way Tests/EndToEnd does. Source it; it needs W (the folder) and the PIDS array set.
+# scratch folder, the way Tests/EndToEnd does. Source it, then call make_workspace (or set W and the PIDS array).
+
+# make_workspace NAME: a scratch folder W that the servers' users can read, and PIDS, the processes started, which
+# are stopped (and W removed) when the script exits.
+make_workspace() {
+    W=$(mktemp -d "/tmp/gatehouse-bench-$1.XXXXXX")
+    chmod 755 "$W"
+    PIDS=()
+    trap 'for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; sleep 0.5; rm -rf "$W"' EXIT
+}
 
 # ensure_packages PKG…: apt-get installs the Debian packages that are missing.
 ensure_packages() {

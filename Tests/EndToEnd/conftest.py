@@ -423,6 +423,26 @@ def caddy_basicauth(path, user, password):
 CHROMIUM = "/usr/bin/chromium"
 
 
+def chromium(*arguments):
+    """Debian's headless Chromium driven by selenium through chromium-driver, with these extra arguments."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", *arguments):
+        options.add_argument(argument)
+    return webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+
+
+@pytest.fixture
+def server_folder():
+    """A scratch folder that the servers' own users (www-data) can read, as the doctor checks files for them."""
+    path = tempfile.mkdtemp(prefix="gatehouse-server-")
+    os.chmod(path, 0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def record_har(page_url, har, prepare=None):
     """Opens `page_url` in headless Chromium (Debian's, driven by Playwright), waits for the page to set
     `window.done`, and writes a HAR of the session to `har`, with what Chromium really sent that Playwright leaves

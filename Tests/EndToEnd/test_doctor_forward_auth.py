@@ -3,7 +3,7 @@ auth service, then the doctor must say it from the configuration alone, at the l
 docs/forward-auth/ is clean. The faults are those users report: the body dropped but its Content-Length kept (POSTs
 time out; Authelia's and nginx's own examples clear it), the auth service's identity headers read and never passed
 on, and `error_page 401 =302 $login` redirecting API clients."""
-import json, os, shutil, subprocess, tempfile
+import json, os, subprocess
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -58,11 +58,8 @@ def services():
 
 
 @pytest.fixture
-def folder():
-    path = tempfile.mkdtemp(prefix="gatehouse-doctor-forward-")
-    os.chmod(path, 0o755)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
+def folder(server_folder):
+    return server_folder
 
 
 def site(folder, port, auth, app, auth_lines, protected_lines):

@@ -4,7 +4,7 @@ does to this request (and only this one) with what the wire showed. Each set-up 
 nginx with `proxy_set_header Authorization ""` (https://github.com/home-assistant/core/issues/16306), and Apache's
 `Require user` that leaves out a user whose password is right
 (https://geeksrepos.com/cambridgeuniversity/mod_ucam_webauth/issues/16)."""
-import os, shutil, tempfile
+import os
 
 import pytest
 
@@ -14,12 +14,8 @@ TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJoYSJ9.c2lnbmF0dXJl"
 
 
 @pytest.fixture
-def folder():
-    """A folder the servers' own users (www-data) can read, as the doctor checks files for them."""
-    path = tempfile.mkdtemp(prefix="gatehouse-local-")
-    os.chmod(path, 0o755)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
+def folder(server_folder):
+    return server_folder
 
 
 # An API that checks the bearer token itself and answers a bare 401 text, as Home Assistant does.

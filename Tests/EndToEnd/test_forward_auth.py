@@ -6,10 +6,9 @@ forwarding headers changes nothing; `explain` names the reason of a refusal; and
 import json, os, re, shutil, subprocess, tempfile
 
 import pytest
-import requests
 
 from conftest import (
-    BINARY, NGINX, ROOT, PrivateGateway, Serving, claims_for, free_port, jwt, nginx_config, until,
+    NGINX, ROOT, PrivateGateway, Serving, chromium, claims_for, config, free_port, jwt, nginx_config,
 )
 from test_session import browser, log_in, text  # noqa: F401 (the browser fixture)
 
@@ -18,30 +17,11 @@ DOCS = os.path.join(ROOT, "docs", "forward-auth")
 STRANGER = "127.0.0.2"
 
 
-def gateway_config(upstream):
-    return f"""
-listen: 127.0.0.1:0
-store: sqlite:gatehouse.sqlite
-upstream: {upstream}
-realm: Example
-trusted_proxies: [127.0.0.1/32]
-lockout: {{ failures: 3, window: 10m, ban: 10m }}
-routes:
-  - path: /basic/
-    schemes: [basic]
-    users: users.htpasswd
-  - path: /digest/
-    schemes: [digest]
-    digest_users: users.htdigest
-  - path: /api/
-    schemes: [bearer]
-    jwt: {{ jwks: jwks.json, audience: api, issuer: https://idp.test }}
-  - path: /app/
-    schemes: [session]
-    users: users.htpasswd
-  - path: /
-    public: true
-"""
+def gateway_config(upstream, jwks_url):
+    """The end-to-end gateway's routes (conftest.config), a session route, the server in front trusted, and a
+    lockout after three failures."""
+    return config(upstream, jwks_url, lockout="{ failures: 3, window: 10m, ban: 10m }").replace(
+        "routes:\n", "trusted_proxies: [127.0.0.1/32]\nroutes:\n  - path: /app/\n    schemes: [session]\n    users: users.htpasswd\n", 1)
 
 
 def host_port(url):
@@ -63,11 +43,11 @@ def curl(url, *args):
 
 
 @pytest.fixture(scope="module")
-def stack(files, upstream):
+def stack(files, upstream, jwks_url):
     """The gateway, then nginx and Caddy in front of it and of the echoing application."""
     folder = tempfile.mkdtemp(prefix="gatehouse-forward-")
     os.chmod(folder, 0o755)
-    with PrivateGateway(files, gateway_config(upstream)) as gateway:
+    with PrivateGateway(files, gateway_config(upstream, jwks_url)) as gateway:
         nginx_port, caddy_port = free_port(), free_port()
         with open(os.path.join(DOCS, "nginx.conf")) as f:
             site = (f.read().replace("127.0.0.1:8080", host_port(gateway.url)).replace("127.0.0.1:9000", host_port(upstream))
@@ -182,11 +162,11 @@ def test_api_clients_on_a_session_route_get_401_not_the_login_page(stack, front)
 
 
 @pytest.mark.parametrize("front", ["nginx", "caddy"])
-def test_a_ban_is_429_through_the_server(files, upstream, front):
+def test_a_ban_is_429_through_the_server(files, upstream, jwks_url, front):
     """A gateway of its own: the three failures ban the address of the client the server names."""
     folder = tempfile.mkdtemp(prefix="gatehouse-forward-ban-")
     os.chmod(folder, 0o755)
-    with PrivateGateway(files, gateway_config(upstream)) as gateway:
+    with PrivateGateway(files, gateway_config(upstream, jwks_url)) as gateway:
         port = free_port()
         if front == "nginx":
             with open(os.path.join(DOCS, "nginx.conf")) as f:
@@ -214,28 +194,22 @@ def test_a_ban_is_429_through_the_server(files, upstream, front):
 @pytest.fixture
 def resolving_browser():
     """Headless Chromium that resolves every *.example.test name to 127.0.0.1, so that two hosts share a domain."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP *.example.test 127.0.0.1"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    driver = chromium("--host-resolver-rules=MAP *.example.test 127.0.0.1")
     yield driver
     driver.quit()
 
 
-def test_one_login_at_the_auth_host_covers_the_app_host(files, upstream, resolving_browser):
+def test_one_login_at_the_auth_host_covers_the_app_host(files, upstream, jwks_url, resolving_browser):
     """`cookie_domain: example.test` and a login page on auth.example.test: a browser asking app.example.test is sent
     there with the whole URL to return to, logs in once, and comes back with a session cookie both hosts get. A
     return URL on a host outside the domain is not followed."""
     port = free_port()
     login = f"http://auth.example.test:{port}/auth/login"
-    config = gateway_config(upstream).replace("    schemes: [session]\n", "    schemes: [session]\n    session: { cookie_domain: example.test }\n")
-    config = config.replace("routes:\n", f"forward_auth: {{ login_url: '{login}' }}\nroutes:\n", 1)
+    gateway_yaml = gateway_config(upstream, jwks_url).replace("    schemes: [session]\n", "    schemes: [session]\n    session: { cookie_domain: example.test }\n")
+    gateway_yaml = gateway_yaml.replace("routes:\n", f"forward_auth: {{ login_url: '{login}' }}\nroutes:\n", 1)
     folder = tempfile.mkdtemp(prefix="gatehouse-forward-hosts-")
     os.chmod(folder, 0o755)
-    with PrivateGateway(files, config) as gateway:
+    with PrivateGateway(files, gateway_yaml) as gateway:
         with open(os.path.join(DOCS, "nginx.conf")) as f:
             app_site = f.read().replace("127.0.0.1:8080", host_port(gateway.url)).replace("127.0.0.1:9000", host_port(upstream))
         app_site = app_site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("server_name app.example.com;", "server_name app.example.test;")

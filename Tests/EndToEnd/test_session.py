@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 import requests
 
-from conftest import NGINX, PrivateGateway, Serving, free_port, nginx_config, serve
+from conftest import NGINX, PrivateGateway, Serving, chromium, free_port, nginx_config, serve
 from test_tls import make_certificate
 
 ARTIFACTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "artifacts")
@@ -39,13 +39,7 @@ def gateway(files, upstream):
 
 @pytest.fixture
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1000,800"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    driver = chromium("--window-size=1000,800")
     yield driver
     driver.quit()
 
