@@ -16,7 +16,17 @@ public struct Diagnosis: Sendable {
         self.evidence = evidence
         target = evidence.request.url
         let refused = evidence.final?.status.map { $0 >= 400 } ?? false
-        findings = rules.compactMap { $0.evaluate(evidence) }.joined(with: evidence.server?.findings ?? [], refused: refused).weighed()
+        var wire = rules.compactMap { $0.evaluate(evidence) }
+        // A 401 without a challenge is what many causes look like from outside; when the server's own configuration
+        // explains the refusal, it is the symptom, not the cause.
+        if evidence.server?.findings.contains(where: { $0.severity == .cause && $0.basis == .explanation }) == true {
+            wire = wire.map { finding in
+                var finding = finding
+                if finding.id == .missingWWWAuthenticate { finding.basis = .observation }
+                return finding
+            }
+        }
+        findings = wire.joined(with: evidence.server?.findings ?? [], refused: refused).weighed()
         outcome = Self.outcome(evidence.final)
         // A 200 reached through a redirect to a login page is the login form, not the resource.
         if outcome == "authorized", findings.contains(where: { $0.id == .loginRedirectForAPI }) { outcome = "login-page" }

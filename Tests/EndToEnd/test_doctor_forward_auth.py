@@ -148,3 +148,30 @@ def test_the_ready_made_configuration_is_clean(folder):
     assert check.returncode == 0, check.stderr
     findings = doctor(f"{folder}/nginx.conf")
     assert not [f for f in findings if f["id"] in ("config-error", "forward-auth-headers-not-copied", "login-redirect-for-api", "authorization-not-passed-to-app")], findings
+
+
+def test_live_on_a_local_nginx_the_lost_identity_is_named(folder, services):
+    """An application behind nginx auth_request that trusts the Remote-User header answers 401 when nginx reads the
+    auth service's answer and never passes it on: from the wire alone a 401 without a challenge, named from the
+    local nginx's configuration (the doctor reads it, as it runs on the same machine)."""
+    class NeedsIdentity(BaseHTTPRequestHandler):
+        def do_GET(self):
+            ok = bool(self.headers.get("Remote-User"))
+            self.send_response(200 if ok else 401)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    auth, _ = services
+    port = free_port()
+    for app in serve(NeedsIdentity):
+        config = site(folder, port, auth, app, ["proxy_pass_request_body off;", 'proxy_set_header Content-Length "";', "proxy_set_header X-Original-URI $request_uri;"],
+                      ["auth_request_set $gatehouse_user $upstream_http_remote_user;"])
+        with Serving([NGINX, "-c", config, "-p", f"{folder}/", "-g", "daemon off;"], f"http://127.0.0.1:{port}/"):
+            result = subprocess.run([BINARY, "doctor", "--json", "-u", "alice:alice-pw", f"http://127.0.0.1:{port}/reports"], capture_output=True, text=True, timeout=30)
+    findings = json.loads(result.stdout)["findings"]
+    causes = [f for f in findings if f["severity"] == "cause"]
+    assert causes[0]["id"] == "forward-auth-headers-not-copied", causes
+    assert causes[0]["location"] == f"{config}:{line_of(config, 'auth_request_set')}"

@@ -8,7 +8,7 @@ import json, os, re, shutil, subprocess, tempfile
 import pytest
 
 from conftest import (
-    NGINX, ROOT, PrivateGateway, Serving, chromium, claims_for, config, free_port, jwt, nginx_config,
+    BINARY, NGINX, ROOT, PrivateGateway, Serving, chromium, claims_for, config, free_port, jwt, nginx_config, until,
 )
 from test_session import browser, log_in, text  # noqa: F401 (the browser fixture)
 
@@ -109,6 +109,24 @@ def test_explain_names_the_reason_of_a_refusal_through_nginx(stack):
     record = gateway.explain(request_id)
     assert record["reason"] == "password-mismatch" and record["path"] == "/basic/page" and record["method"] == "GET"
     assert record["host"] == stack["nginx"].split("://")[1], "the host the client asked nginx for"
+
+
+def test_metrics_and_the_access_log_count_forward_auth_as_proxied_traffic(stack):
+    gateway = stack["gateway"]
+    def refusals():
+        text = subprocess.run(["curl", "-s", gateway.url + "/metrics"], capture_output=True, text=True).stdout
+        return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                   if line.startswith("gatehouse_decisions_total{") and 'reason="unknown-user"' in line and 'route="/basic/"' in line)
+    before = refusals()
+    for _ in range(3):
+        curl(stack["caddy"] + "/basic/metered", "-u", "nobody-here:x")
+    assert until(lambda: refusals() == before + 3), "each question is counted under the original's route and reason"
+    def metered():
+        return [record for record in map(json.loads, open(os.path.join(gateway.folder, "access.jsonl"))) if record["path"] == "/basic/metered"]
+    assert until(lambda: len(metered()) == 3), "the access log is written in batches"
+    assert all(record["reason"] == "unknown-user" and record["host"] == stack["caddy"].split("://")[1] for record in metered())
+    report = json.loads(subprocess.run([BINARY, "logs", "--json", os.path.join(gateway.folder, "access.jsonl")], capture_output=True, text=True).stdout)
+    assert "/basic/metered" in json.dumps(report), "gatehouse logs reads the forward-auth records as any others"
 
 
 @pytest.mark.parametrize("front", ["nginx", "caddy"])
