@@ -118,8 +118,9 @@ def test_metrics_and_the_access_log_count_forward_auth_as_proxied_traffic(stack)
         return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
                    if line.startswith("gatehouse_decisions_total{") and 'reason="unknown-user"' in line and 'route="/basic/"' in line)
     before = refusals()
-    for _ in range(3):
-        curl(stack["caddy"] + "/basic/metered", "-u", "nobody-here:x")
+    # From three addresses and as three users, so that the shared gateway's lockout (3 failures) bans nobody.
+    for number in range(3):
+        curl(stack["caddy"] + "/basic/metered", "--interface", f"127.0.0.{3 + number}", "-u", f"nobody-{number}:x")
     assert until(lambda: refusals() == before + 3), "each question is counted under the original's route and reason"
     def metered():
         return [record for record in map(json.loads, open(os.path.join(gateway.folder, "access.jsonl"))) if record["path"] == "/basic/metered"]

@@ -19,6 +19,8 @@ import Testing
             "X-Original-Method": "post", "X-Original-URI": "/app/x?y=1", "X-Forwarded-Host": "app.example.com", "X-Forwarded-Proto": "https",
         ]))
         #expect(byURI.method == .post && byURI.target == "/app/x?y=1" && byURI.host == "app.example.com" && byURI.scheme == "https")
+        let commas = try ForwardAuthQuestion(.verify, asked("/auth/verify", ["X-Original-URI": "/files/a,b?x=1,2", "X-Forwarded-Host": "app.example.com, proxy.internal"]))
+        #expect(commas.target == "/files/a,b?x=1,2" && commas.host == "app.example.com", "a URI keeps its commas; a proxy list gives its first host")
         let byURL = try ForwardAuthQuestion(.verify, asked("/auth/verify", ["X-Original-URL": "https://app.example.com:8443/a%20b/?q"]))
         #expect(byURL.method == .get && byURL.target == "/a%20b/?q" && byURL.host == "app.example.com:8443" && byURL.scheme == "https")
     }

@@ -53,11 +53,16 @@ struct ForwardAuthQuestion: Equatable {
     init(_ endpoint: Endpoint, _ request: Request) throws(Incomplete) {
         self.endpoint = endpoint
         let headers = request.headers
+        /// A URI or method as the server sent it (a URI may hold commas).
         func field(_ name: String) -> String? {
-            HTTPField.Name(name).flatMap { headers[$0] }?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            HTTPField.Name(name).flatMap { headers[$0] }.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         }
-        let authority = field("X-Forwarded-Host") ?? request.head.authority ?? ""
-        scheme = field("X-Forwarded-Proto")?.lowercased() ?? "http"
+        /// The first entry of a list a chain of proxies extends (`X-Forwarded-Host: a, b`): the client's.
+        func first(_ name: String) -> String? {
+            field(name)?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let authority = first("X-Forwarded-Host") ?? request.head.authority ?? ""
+        scheme = first("X-Forwarded-Proto")?.lowercased() ?? "http"
         host = authority
         switch endpoint {
         case .verify:
