@@ -25,8 +25,8 @@ enum ServerModel {
         while let location = RequestScope.chooseLocation(chain.last!.all("location"), path: target.path) { chain.append(location) }
         func effective(_ name: String) -> ConfigDirective? { chain.reversed().lazy.compactMap { $0.last(name) }.first }
         let innermost = chain.last!
-        // The rewrite phase (`return`) runs before the access phase (auth_basic).
-        if let refusal = (innermost.all("return") + server.all("return")).first, let status = Int(refusal.arguments.first ?? "") {
+        // The rewrite phases (the server's `return`, then the location's) run before the access phase (auth_basic).
+        if let refusal = (server.all("return") + innermost.all("return")).first, let status = Int(refusal.arguments.first ?? "") {
             let always = chain.reversed().lazy.map { $0.all("add_header") }.first { !$0.isEmpty } ?? []
             let headers = always.filter { $0.arguments.count >= 2 && (status < 400 || $0.arguments.last == "always") }.map { Exchange.Header($0.arguments[0], $0.arguments[1]) }
             return answer(query, target, scheme: nil, realm: nil, status: status, headers: headers, server: "nginx", at: refusal.location)
