@@ -127,7 +127,8 @@ enum ServerModel {
         _ query: ConfigQuery, _ target: RequestTarget, scheme asked: ConfigQuery.Scheme?, realm: String?, status: Int, headers: [Exchange.Header], server: String, at location: SourceLocation
     ) -> Answer {
         let host = target.host.isEmpty ? "localhost" : target.host
-        let url = URL(string: (target.port == 443 ? "https://\(host)" : "http://\(host):\(target.port)") + target.path) ?? URL(string: "http://localhost/")!
+        let origin = target.port == 443 ? "https://\(host)" : target.port == 80 ? "http://\(host)" : "http://\(host):\(target.port)"
+        let url = URL(string: origin + target.path) ?? URL(string: "http://localhost/")!
         var request = ClientRequest(url: url)
         request.headers = query.headers
         request.user = query.user

@@ -108,7 +108,12 @@ struct DoctorCommand: AsyncParsableCommand {
     private func diagnoseFile(_ path: String) async throws {
         let foundProblem: Bool
         // With a configuration, a URL names the request to ask it about.
-        let requested = moreLogs.filter { $0.contains("://") }.compactMap { URL(string: $0) }
+        let urls = moreLogs.filter { $0.contains("://") }
+        let requested = urls.compactMap { URL(string: $0) }.filter { $0.host != nil }
+        guard requested.count == urls.count else {
+            Terminal.error("gatehouse doctor: not a URL: \(urls.map(Terminal.printable).joined(separator: " "))")
+            throw ExitCode(2)
+        }
         let input = DoctorInput.classify([path] + moreLogs.filter { !$0.contains("://") })
         switch (input, requested.isEmpty) {
         case (.configuration, _), (_, true):
