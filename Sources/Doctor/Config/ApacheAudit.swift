@@ -119,7 +119,8 @@ struct ApacheAudit {
                 ? files.basic(resolved, at: userFile.location, directive: "AuthUserFile")
                 : files.digest(resolved, realm: realm, at: userFile.location, directive: "AuthUserFile")
         }
-        let known = knownUsers(resolved, digest: type == "digest")
+        let users = UserFile(path: resolved, digestRealm: type == "digest" ? realm : nil)
+        let known = users?.users
         let listed = requires.filter { $0.arguments.first?.lowercased() == "user" }.flatMap { $0.arguments.dropFirst() }
         if !listed.isEmpty, let known {
             let missing = listed.filter { !known.contains($0) }
@@ -130,7 +131,7 @@ struct ApacheAudit {
                     fix: "Name users that exist, or add them to the file.", evidence: ["Require at \(requires[0].location)"], location: requires[0].location.description))
             }
             if let user = query.user, known.contains(user), !listed.contains(user),
-                query.password.map({ loginWorks(user, $0, file: resolved, digestRealm: type == "digest" ? realm : nil) }) ?? true,
+                query.password == nil || users?.accepts(user, password: query.password) == true,
                 !requires.contains(where: { $0.arguments.first?.lowercased() == "valid-user" })
             {
                 findings.append(Finding(
@@ -198,17 +199,6 @@ struct ApacheAudit {
             let prefix = other.hasSuffix("/") ? other : other + "/"
             return prefix != own && own.hasPrefix(prefix)
         }.sorted { ($0.arguments.first ?? "").count < ($1.arguments.first ?? "").count }
-    }
-
-    /// Whether the password file takes this user's password (for Digest, in the realm).
-    private func loginWorks(_ user: String, _ password: String, file path: String, digestRealm: String?) -> Bool {
-        if let realm = digestRealm { return (try? HtdigestFile(path: path))?.verify(user: user, realm: realm, password: password) ?? false }
-        return (try? HtpasswdFile(path: path))?.hash(for: user)?.verify(password) ?? false
-    }
-
-    private func knownUsers(_ path: String, digest: Bool) -> Set<String>? {
-        if digest { return (try? HtdigestFile(path: path)).map { Set($0.entries.map(\.user)) } }
-        return (try? HtpasswdFile(path: path)).map { Set($0.users) }
     }
 
     private func configError(_ title: String, _ explanation: String, _ fix: String, _ location: SourceLocation) -> Finding {

@@ -43,8 +43,8 @@ enum ServerModel {
         }
         // nginx opens the file only once a credential came: missing is 403, unreadable 500.
         guard FileManager.default.fileExists(atPath: resolved) else { return answer(query, target, scheme: .basic, realm: realm, status: 403, headers: [], server: "nginx", at: file.location) }
-        guard let users = try? HtpasswdFile(path: resolved) else { return answer(query, target, scheme: .basic, realm: realm, status: 500, headers: [], server: "nginx", at: file.location) }
-        let accepted = users.hash(for: user).map { hash in query.password.map(hash.verify) ?? true } ?? false
+        guard let users = UserFile(path: resolved, digestRealm: nil) else { return answer(query, target, scheme: .basic, realm: realm, status: 500, headers: [], server: "nginx", at: file.location) }
+        let accepted = users.accepts(user, password: query.password)
         return answer(query, target, scheme: .basic, realm: realm, status: accepted ? 200 : 401, headers: accepted ? [] : challenge, server: "nginx", at: file.location)
     }
 
@@ -97,13 +97,10 @@ enum ServerModel {
             return answer(query, target, scheme: scheme, realm: realm, status: 401, headers: challenge, server: "Apache", at: typeLine.location)
         }
         let resolved = ConfigFiles.resolve(path, against: root.arguments.first ?? "/")
-        let known: Bool?
-        switch scheme {
-        case .basic: known = (try? HtpasswdFile(path: resolved)).map { file in file.hash(for: user).map { hash in query.password.map(hash.verify) ?? true } ?? false }
-        case .digest: known = (try? HtdigestFile(path: resolved)).map { file in query.password.map { file.verify(user: user, realm: realm, password: $0) ?? false } ?? file.entries.contains { $0.user == user && $0.realm == realm } }
+        guard let users = UserFile(path: resolved, digestRealm: scheme == .digest ? realm : nil) else {
+            return answer(query, target, scheme: scheme, realm: realm, status: 500, headers: [], server: "Apache", at: file.location)
         }
-        guard let known else { return answer(query, target, scheme: scheme, realm: realm, status: 500, headers: [], server: "Apache", at: file.location) }
-        guard known else { return answer(query, target, scheme: scheme, realm: realm, status: 401, headers: challenge, server: "Apache", at: file.location) }
+        guard users.accepts(user, password: query.password) else { return answer(query, target, scheme: scheme, realm: realm, status: 401, headers: challenge, server: "Apache", at: file.location) }
         let groups = (values["authgroupfile"]?.arguments.first).flatMap { try? GroupFile(path: ConfigFiles.resolve($0, against: root.arguments.first ?? "/")) }
         let allowed = requires.contains { require in
             let words = require.arguments.map { $0.lowercased() }

@@ -15,7 +15,7 @@ public struct LocalServer: Sendable, Hashable {
         guard let host = url.host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
             host == "localhost" || host.hasPrefix("127.") || host == "::1"
         else { return nil }
-        let port = url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80)
+        let port = RequestTarget(url).port
         let sockets = listeningSockets(port: port)
         guard !sockets.isEmpty else { return nil }
         for pid in holders(of: sockets) {
