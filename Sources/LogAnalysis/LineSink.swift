@@ -12,11 +12,16 @@ struct LineSink {
     private var bucket = TimelineBucket()
 
     let custom: CustomLogFormat?
+    /// The layout of W3C lines: the last `#Fields:` directive read, or the one the file's range starts under.
+    private(set) var w3cFields: W3CFields
+    /// Whether this range read a `#Fields:` directive: the ranges after it may have started under the wrong layout.
+    private(set) var readW3CDirective = false
     /// Lines before this minute (or without a time) are read but not counted (`--since`).
     let since: Int?
 
-    init(format: LogFormat, path: String, custom: CustomLogFormat? = nil, since: Int? = nil) {
+    init(format: LogFormat, path: String, custom: CustomLogFormat? = nil, since: Int? = nil, w3cFields: W3CFields = .iisDefault) {
         self.format = format
+        self.w3cFields = w3cFields
         self.path = path
         self.custom = custom
         self.since = since
@@ -33,21 +38,24 @@ struct LineSink {
             if isRefusal(parsed.status) {
                 refusal(
                     status: parsed.status, minute: parsed.minute, client: line.text(parsed.client), user: parsed.user.map { line.text($0) },
-                    path: parsed.path(in: line).map { line.text($0) }, userAgent: parsed.userAgent(in: line).map { line.text($0) }, reason: nil)
+                    path: parsed.path(in: line).map { line.text($0) }, userAgent: parsed.userAgent(in: line).map { line.text($0) }, reason: nil,
+                    kind: parsed.user == nil ? .challenge : .refusedCredential)
             } else if isLogin(parsed.status), let user = parsed.user {
                 summary.addSuccess(user: line.text(user), client: line.text(parsed.client), minute: parsed.minute)
             }
         case .custom:
             guard let fields = custom?.parse(line, clock: &clock) else { return unreadable(line, offset) }
-            guard admits(fields.minute) else { return }
-            count(status: fields.status, minute: fields.minute)
-            if isRefusal(fields.status) {
-                refusal(
-                    status: fields.status, minute: fields.minute, client: fields.client.isEmpty ? "-" : line.text(fields.client),
-                    user: fields.user.map { line.text($0) }, path: fields.pathText, userAgent: fields.userAgent.map { line.text($0) }, reason: nil)
-            } else if isLogin(fields.status), let user = fields.user {
-                summary.addSuccess(user: line.text(user), client: fields.client.isEmpty ? "-" : line.text(fields.client), minute: fields.minute)
+            access(fields, line)
+        case .w3c:
+            if line.first == 0x23 {
+                if let fields = W3CFields(directive: line) {
+                    w3cFields = fields
+                    readW3CDirective = true
+                }
+                return
             }
+            guard let fields = w3cFields.parse(line, clock: &clock) else { return unreadable(line, offset) }
+            access(fields, line)
         case .json:
             guard let parsed = JSONLogLine.parse(line) else { return unreadable(line, offset) }
             guard admits(parsed.minute) else { return }
@@ -55,7 +63,7 @@ struct LineSink {
             if isRefusal(parsed.status) {
                 refusal(
                     status: parsed.status, minute: parsed.minute, client: parsed.client ?? "-", user: parsed.user, path: parsed.path, userAgent: parsed.userAgent,
-                    reason: parsed.reason, sentCredential: parsed.sentCredential)
+                    reason: parsed.reason, kind: parsed.user == nil && !parsed.sentCredential ? .challenge : .refusedCredential)
             } else if isLogin(parsed.status), let user = parsed.user {
                 summary.addSuccess(user: user, client: parsed.client ?? "-", minute: parsed.minute)
             }
@@ -110,9 +118,32 @@ struct LineSink {
         bucketMinute = nil
     }
 
-    /// `sentCredential`: the line shows a credential without a user name (Caddy's redacted `Authorization`).
+    /// A line of a layout read by fields (a custom layout, W3C): IIS's sub-status says what a 401 was.
+    private mutating func access(_ fields: AccessFields, _ line: UnsafeRawBufferPointer) {
+        guard admits(fields.minute) else { return }
+        count(status: fields.status, minute: fields.minute)
+        let client = fields.client.isEmpty ? "-" : line.text(fields.client)
+        let user = fields.user.map { line.text($0) }
+        if isRefusal(fields.status) {
+            var kind: IISStatus.Role = user == nil ? .challenge : .refusedCredential
+            if let subStatus = fields.subStatus {
+                let status = IISStatus(status: fields.status, subStatus: subStatus, win32Status: fields.win32Status ?? 0)
+                summary.addSubStatus(status)
+                kind = status.role ?? kind
+            }
+            // W3C logs write the user agent's spaces as `+`.
+            let userAgent = fields.userAgent.map { format == .w3c ? line.text($0).replacingOccurrences(of: "+", with: " ") : line.text($0) }
+            refusal(status: fields.status, minute: fields.minute, client: client, user: user, path: fields.pathText, userAgent: userAgent, reason: nil, kind: kind)
+        } else if isLogin(fields.status), let user {
+            summary.addSuccess(user: user, client: client, minute: fields.minute)
+        }
+    }
+
+    /// `kind`: what a 401 was to its login (other refusals are only counted): the first challenge, NTLM's middle leg,
+    /// or a refused credential; IIS's sub-status also tells refusals of a known user and IP restrictions, which are not
+    /// failed logins.
     private mutating func refusal(
-        status: Int, minute: Int?, client: String, user: String?, path: String?, userAgent: String?, reason: String?, sentCredential: Bool = false
+        status: Int, minute: Int?, client: String, user: String?, path: String?, userAgent: String?, reason: String?, kind: IISStatus.Role
     ) {
         summary.clients.add(client)
         if let user { summary.users.add(user) }
@@ -120,11 +151,18 @@ struct LineSink {
         if let userAgent { summary.userAgents.add(userAgent) }
         if let reason { summary.reasons.add(reason) }
         guard status == 401 else { return }
-        if user == nil, !sentCredential {
+        switch kind {
+        case .challenge:
             summary.challenges += 1
-        } else {
+            summary.addChallenge(client: client, minute: minute, leg: false)
+        case .handshakeLeg:
+            summary.handshakeLegs += 1
+            summary.addChallenge(client: client, minute: minute, leg: true)
+        case .refusedCredential:
             summary.refusedCredentials += 1
             summary.addFailure(client: client, user: user, minute: minute)
+        case .denied, .rateLimited, .blocked:
+            summary.otherUnauthorized += 1
         }
     }
 

@@ -55,35 +55,58 @@ public struct LogAnalyzer: Sendable {
         }
         var summary: LogSummary
         if compressed {
-            summary = Self.readGzip(path: path, sink: sink(path: path, format: format), progress: progress)
+            summary = Self.readGzip(path: path, sink: sink(path: path, format: format, fields: W3CFields.first(in: sample) ?? .iisDefault), progress: progress)
         } else {
-            summary = await readPlain(path: path, format: format, size: size, progress: progress)
+            summary = await readPlain(path: path, format: format, size: size, header: W3CFields.first(in: sample), progress: progress)
         }
         summary.files.append(FileReport(path: path, format: format, bytes: size, compressed: compressed))
         return summary
     }
 
-    /// A reader of one file's lines in `format`, with this analyzer's layout and time limit.
-    private func sink(path: String, format: LogFormat) -> LineSink {
-        LineSink(format: format, path: path, custom: custom, since: since)
+    /// A reader of one file's lines in `format`, with this analyzer's layout and time limit; W3C lines start under
+    /// `fields`.
+    private func sink(path: String, format: LogFormat, fields: W3CFields = .iisDefault) -> LineSink {
+        LineSink(format: format, path: path, custom: custom, since: since, w3cFields: fields)
     }
 
-    private func readPlain(path: String, format: LogFormat, size: Int, progress: (@Sendable (Int) -> Void)?) async -> LogSummary {
+    /// Reads the ranges in parallel. Every W3C range starts under the file's first `#Fields:` layout (`header`); a range
+    /// that follows a change of layout is read again under the layout in force at its start, which only a file whose
+    /// fields change part-way costs.
+    private func readPlain(path: String, format: LogFormat, size: Int, header: W3CFields?, progress: (@Sendable (Int) -> Void)?) async -> LogSummary {
         let parts = size < parallelThreshold ? 1 : cores
         let ranges = (0..<parts).map { part in (size * part / parts)..<(size * (part + 1) / parts) }
-        return await withTaskGroup(of: LogSummary.self) { group in
-            for range in ranges {
-                group.addTask { [sink = sink(path: path, format: format)] in Self.readRange(path: path, sink: sink, range: range, progress: progress) }
+        let header = header ?? .iisDefault
+        var read = await withTaskGroup(of: (Int, RangeReading).self) { group in
+            for (index, range) in ranges.enumerated() {
+                group.addTask { [sink = sink(path: path, format: format, fields: header)] in
+                    (index, Self.readRange(path: path, sink: sink, range: range, progress: progress))
+                }
             }
-            var merged = LogSummary()
-            for await part in group { merged.merge(part) }
-            return merged
+            var parts = [RangeReading?](repeating: nil, count: ranges.count)
+            for await (index, part) in group { parts[index] = part }
+            return parts.compactMap { $0 }
         }
+        var layout = header
+        var merged = LogSummary()
+        for index in read.indices {
+            if index > 0, layout != header {
+                read[index] = Self.readRange(path: path, sink: sink(path: path, format: format, fields: layout), range: ranges[index], progress: nil)
+            }
+            layout = read[index].lastFields ?? layout
+            merged.merge(read[index].summary)
+        }
+        return merged
+    }
+
+    /// One range's summary, and the last W3C layout it read a directive for.
+    struct RangeReading: Sendable {
+        var summary: LogSummary
+        var lastFields: W3CFields?
     }
 
     /// The lines that start inside `range`: a range after the first begins after the first newline at or past its
     /// start (the previous range finishes the line that crosses the boundary).
-    static func readRange(path: String, sink: LineSink, range: Range<Int>, progress: (@Sendable (Int) -> Void)?) -> LogSummary {
+    static func readRange(path: String, sink: LineSink, range: Range<Int>, progress: (@Sendable (Int) -> Void)?) -> RangeReading {
         var sink = sink
         do {
             let file = try FileBlocks(path: path)
@@ -117,7 +140,7 @@ public struct LogAnalyzer: Sendable {
         } catch {
             sink.summary.note(error, path: path, offset: range.lowerBound)
         }
-        return sink.finish()
+        return RangeReading(summary: sink.finish(), lastFields: sink.readW3CDirective ? sink.w3cFields : nil)
     }
 
     static func readGzip(path: String, sink: LineSink, progress: (@Sendable (Int) -> Void)?) -> LogSummary {

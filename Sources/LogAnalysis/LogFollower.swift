@@ -8,6 +8,8 @@ public struct LogFollower {
         var offset: Int
         var assembler = LineAssembler()
         var format: LogFormat?
+        /// The W3C layout in force at the offset: read from the file's head, then from the directives that follow.
+        var w3cFields: W3CFields = .iisDefault
     }
 
     private var files: [Followed]
@@ -23,7 +25,13 @@ public struct LogFollower {
         self.custom = custom
         files = paths.map { path in
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            return Followed(path: path, offset: size, format: custom == nil ? format : .custom)
+            var followed = Followed(path: path, offset: size, format: custom == nil ? format : .custom)
+            // A W3C file names its fields only in its directive blocks, which an append may never repeat.
+            if let head = try? LogAnalyzer.firstLines(path: path, compressed: false) {
+                if followed.format == nil { followed.format = LogFormat.detect(head) }
+                if followed.format == .w3c { followed.w3cFields = Self.lastFields(path: path, size: size) ?? W3CFields.first(in: head) ?? .iisDefault }
+            }
+            return followed
         }
     }
 
@@ -60,13 +68,25 @@ public struct LogFollower {
             file.format = LogFormat.detect(String(decoding: data.prefix(65536), as: UTF8.self).split(separator: "\n").map(String.init))
         }
         guard let format = file.format else { return LogSummary() }
-        var sink = LineSink(format: format, path: file.path, custom: custom)
+        var sink = LineSink(format: format, path: file.path, custom: custom, w3cFields: file.w3cFields)
         data.withUnsafeBytes { bytes in
             _ = file.assembler.feed(bytes, line: { line, offset in
                 sink.consume(line, at: offset)
                 return true
             }, overlong: { _ in })
         }
+        file.w3cFields = sink.w3cFields
         return sink.finish()
+    }
+
+    /// The last `#Fields:` directive in the file's final 1 MiB, where a restarted site wrote its new layout.
+    private static func lastFields(path: String, size: Int) -> W3CFields? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: UInt64(max(0, size - (1 << 20))))
+        guard let tail = try? handle.read(upToCount: 1 << 20) else { return nil }
+        return String(decoding: tail, as: UTF8.self).split(separator: "\n").reversed()
+            .first { $0.hasPrefix("#Fields:") }
+            .flatMap { W3CFields(names: $0.dropFirst("#Fields:".count)) }
     }
 }

@@ -16,6 +16,10 @@ public struct LogReport: Sendable {
     public var onset: Onset?
     public var attacks: [Attack]
     public var staleCredentials: [StaleCredential]
+    /// Clients challenged that never logged in, most challenged first (at most ``topLimit``).
+    public var unanswered: [UnansweredChallenge]
+    /// IIS refusals by status, sub-status and Win32 code, most frequent first.
+    public var subStatuses: [(status: IISStatus, count: Int)]
     static let maximumPoints = 120
     public static let topLimit = 10
 
@@ -25,6 +29,9 @@ public struct LogReport: Sendable {
         let refusals = summary.refusalsByClient
         attacks = Attack.find(in: refusals)
         staleCredentials = StaleCredential.find(in: refusals, successes: summary.successesByUser, attacks: attacks)
+        unanswered = UnansweredChallenge.find(in: summary, limit: Self.topLimit)
+        subStatuses = summary.subStatuses.map { (status: $0.key, count: $0.value) }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.status < $1.status }
         guard let first = summary.firstMinute, let last = summary.lastMinute else {
             bucketMinutes = 1
             points = []

@@ -15,15 +15,24 @@ public struct LogDiagnosis: Sendable {
         for (reason, count) in summary.reasons.top(50) {
             if let finding = Self.reasonFinding(reason, count: count) { findings.append(finding) }
         }
+        findings += IISLogFindings.findings(report)
         let failedClients = summary.failuresByClient.filter { $0.value.failures > 0 }   // the access logs' 401s with a user
-        if summary.refusedCredentials > 0, !failedClients.isEmpty {
+        // IIS's SSPI errors other than a refused logon are the Kerberos or NTLM exchange failing, not a password.
+        let passwordRefusals = report.subStatuses.isEmpty
+            || report.subStatuses.contains { $0.status.role == .refusedCredential && !IISLogFindings.isSSPIFailure($0.status.win32Status) }
+        if summary.refusedCredentials > 0, !failedClients.isEmpty, passwordRefusals {
             let users = Set(failedClients.values.flatMap(\.users.keys)).sorted()
+            // IIS says which: its Win32 code is the logon's error (a bad password, a locked or disabled account).
+            let windows = report.subStatuses.filter { $0.status.role == .refusedCredential }
+                .map { "\($0.count) × \($0.status.code) \($0.status.win32Status)\($0.status.win32Meaning.map { " (\($0))" } ?? "")" }
             findings.append(Finding(
                 id: .credentialsRejected, severity: .cause, confidence: 60,
                 title: "Requests with a user name were refused",
-                explanation: "\(summary.refusedCredentials) request\(summary.refusedCredentials == 1 ? "" : "s") sent a user\(users.isEmpty ? "" : " (\(users.prefix(5).joined(separator: ", ")))") and got 401: a wrong password, an unknown user, or a user not allowed there. The server's error log says which.",
-                fix: "Check the user name and password; on the server, `htpasswd -v FILE USER`, and read the error log for the request's time.",
-                evidence: failedClients.sorted { $0.key < $1.key }.prefix(5).map { "\($0.key): \($0.value.failures) refused" }))
+                explanation: "\(summary.refusedCredentials) request\(summary.refusedCredentials == 1 ? "" : "s") sent a user\(users.isEmpty ? "" : " (\(users.prefix(5).joined(separator: ", ")))") and got 401: a wrong password, an unknown user, or a user not allowed there. \(windows.isEmpty ? "The server's error log says which." : "IIS's Win32 code says which.")",
+                fix: windows.isEmpty
+                    ? "Check the user name and password; on the server, `htpasswd -v FILE USER`, and read the error log for the request's time."
+                    : "Check the user name (DOMAIN\\user) and password; unlock, enable or renew the account when the Win32 code says it is locked out, disabled or expired.",
+                evidence: windows + failedClients.sorted { $0.key < $1.key }.prefix(5).map { "\($0.key): \($0.value.failures) refused" }))
         }
         if summary.challenges > 0, findings.isEmpty {
             findings.append(Finding(

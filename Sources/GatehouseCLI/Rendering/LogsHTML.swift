@@ -34,6 +34,21 @@ enum LogsHTML {
             for row in reasons { body += "<tr><td>\(HTMLText.escape(row.key))</td><td>\(LogsReport.grouped(row.count))</td><td>\(HTMLText.escape(LogReport.meaning(of: row.key)))</td></tr>\n" }
             body += "</table>\n"
         }
+        if !report.subStatuses.isEmpty {
+            body += "<h2>IIS sub-status</h2>\n<table><tr><th>status</th><th>count</th><th>Win32</th><th>role</th><th>meaning</th></tr>\n"
+            for (status, count) in report.subStatuses.prefix(30) {
+                let meaning = status.meaning + (status.win32Meaning.map { "; \($0)" } ?? "")
+                body += "<tr><td>\(status.code)</td><td>\(LogsReport.grouped(count))</td><td>\(status.win32Status)</td><td>\(status.role?.rawValue ?? "")</td><td>\(HTMLText.escape(meaning))</td></tr>\n"
+            }
+            body += "</table>\n"
+        }
+        if !report.unanswered.isEmpty {
+            body += "<h2>Challenged, never logged in</h2>\n<table><tr><th>client</th><th>challenges</th><th>NTLM legs</th></tr>\n"
+            for client in report.unanswered {
+                body += "<tr><td>\(HTMLText.escape(client.client))</td><td>\(LogsReport.grouped(client.challenges.count))</td><td>\(LogsReport.grouped(client.legs.count))</td></tr>\n"
+            }
+            body += "</table>\n"
+        }
         if !report.attacks.isEmpty {
             body += "<h2>Attacks</h2>\n<table><tr><th>kind</th><th>client</th><th>failures</th><th>users</th></tr>\n"
             for attack in report.attacks.prefix(20) {

@@ -25,7 +25,22 @@ enum LogsReport {
         }
         if report.count(401) > 0 {
             lines.append("  401s without a credential (the first challenge of a login): \(grouped(summary.challenges))")
+            if summary.handshakeLegs > 0 {
+                lines.append("  401s that are NTLM's middle leg (IIS 401.1, SEC_E_NO_CREDENTIALS): \(grouped(summary.handshakeLegs))")
+            }
             lines.append("  401s refusing a credential (failed logins): \(grouped(summary.refusedCredentials))")
+            if summary.otherUnauthorized > 0 {
+                lines.append("  401s refusing a known user or an address (IIS ACL, filter, application, IP restrictions): \(grouped(summary.otherUnauthorized))")
+            }
+        }
+        if !report.subStatuses.isEmpty {
+            lines.append("")
+            lines.append(Terminal.bold("IIS sub-status") + " (status.sub-status, Win32 code):")
+            for (status, count) in report.subStatuses.prefix(20) {
+                let win32 = status.win32Status == 0 ? "" : " \(status.win32Status)"
+                let role = status.role.map { " [\($0.rawValue)]" } ?? ""
+                lines.append("  \(String(grouped(count)).leftPad(9))  \(status.code)\(win32)\(role): \(status.meaning)\(status.win32Meaning.map { "; \($0)" } ?? "")")
+            }
         }
         if let onset = report.onset {
             lines.append("")
@@ -56,6 +71,16 @@ enum LogsReport {
                 lines.append("  " + Terminal.red(attack.id) + ": \(Terminal.printable(attack.client)), \(grouped(attack.failures)) failed logins against \(attack.distinctUsers) user(s): \(users)")
             }
         }
+        if !report.unanswered.isEmpty {
+            lines.append("")
+            lines.append(Terminal.bold("challenged, never logged in") + " (no accepted or refused credential from these clients):")
+            for client in report.unanswered {
+                let what = client.handshakeStarted
+                    ? "\(grouped(client.legs.count)) NTLM handshake(s) started and never finished"
+                    : "never sent a credential"
+                lines.append("  \(Terminal.printable(client.client)): \(grouped(client.challenges.count)) challenge(s); \(what)")
+            }
+        }
         if !report.staleCredentials.isEmpty {
             lines.append("")
             lines.append(Terminal.bold("stale-client-credentials") + " (a client that keeps sending a saved password that no longer works):")
@@ -80,7 +105,23 @@ enum LogsReport {
             ("status", .object([401, 403, 407].map { (String($0), .int(report.count($0))) })),
             ("share", .object([401, 403, 407].map { (String($0), .number(report.share($0))) })),
             ("statuses", .object(statuses.map { (String($0), .int(summary.statuses[$0])) })),
-            ("unauthorized", .object([("challenges", .int(summary.challenges)), ("refused_credentials", .int(summary.refusedCredentials))])),
+            ("unauthorized", .object([
+                ("challenges", .int(summary.challenges)), ("handshake_legs", .int(summary.handshakeLegs)),
+                ("refused_credentials", .int(summary.refusedCredentials)), ("other", .int(summary.otherUnauthorized)),
+            ])),
+            ("substatus", .array(report.subStatuses.map { status, count in
+                .object([
+                    ("status", .int(status.status)), ("substatus", .int(status.subStatus)), ("win32", .int(status.win32Status)), ("count", .int(count)),
+                    ("role", .string(status.role?.rawValue)), ("meaning", .string(status.meaning)), ("win32_meaning", .string(status.win32Meaning)),
+                ])
+            })),
+            ("unanswered_challenges", .array(report.unanswered.map { client in
+                .object([
+                    ("client", .string(client.client)), ("challenges", .int(client.challenges.count)), ("handshake_legs", .int(client.legs.count)),
+                    ("first", .string((client.challenges.firstMinute ?? client.legs.firstMinute).map(LogReport.time))),
+                    ("last", .string(client.challenges.lastMinute.map { max($0, client.legs.lastMinute ?? $0) }.map(LogReport.time))),
+                ])
+            })),
             ("timeline", .object([
                 ("bucket_minutes", .int(report.bucketMinutes)),
                 ("points", .array(report.points.map { point in

@@ -162,4 +162,7 @@ struct AccessFields {
     var user: Range<Int>?
     var pathText: String?
     var userAgent: Range<Int>?
+    /// IIS's `sc-substatus` and `sc-win32-status` (W3C logs only).
+    var subStatus: Int?
+    var win32Status: Int?
 }

@@ -10,11 +10,17 @@ public enum LogFormat: String, Sendable, Hashable, CaseIterable {
     case apacheError = "apache-error"
     /// nginx's error log (`2026/11/24 05:23:08 [error] 1#1: *5 user "alice": password mismatch, client: …`).
     case nginxError = "nginx-error"
+    /// The W3C extended log format IIS writes (`#Fields: date time … sc-status sc-substatus sc-win32-status …`).
+    case w3c
     /// A layout given with `--log-format` (an Apache `LogFormat` or nginx `log_format` string); never detected.
     case custom
 
     /// The format most of the first lines are in, or nil when none reads them.
     static func detect(_ sample: [String]) -> LogFormat? {
+        // A W3C log names its own fields; IIS writes the directive block first in every file.
+        if sample.prefix(10).contains(where: { $0.hasPrefix("#Fields:") || $0.hasPrefix("#Software: Microsoft Internet Information Services") }) {
+            return .w3c
+        }
         var votes: [LogFormat: Int] = [:]
         var clock = MinuteClock()
         for line in sample.prefix(50) where !line.isEmpty {

@@ -29,6 +29,25 @@ struct MinuteClock {
         return result
     }
 
+    /// W3C extended logs (IIS): `2026-11-24` and `05:23:08`, in UTC; cached by the date and the minute.
+    mutating func w3cTime(date: UnsafeRawBufferPointer, time: UnsafeRawBufferPointer) -> Int? {
+        guard date.count == 10, time.count >= 5, let dateBase = date.baseAddress, let timeBase = time.baseAddress else { return nil }
+        let same = lastKey.withUnsafeBytes { key in
+            memcmp(key.baseAddress!, dateBase, 10) == 0 && memcmp(key.baseAddress! + 10, timeBase, 5) == 0
+        }
+        if same, let lastMinute { return lastMinute }
+        guard let year = Self.digits(date, 0, 4), let month = Self.digits(date, 5, 2), let day = Self.digits(date, 8, 2),
+            let hour = Self.digits(time, 0, 2), let minute = Self.digits(time, 3, 2), (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        let result = Self.daysFromCivil(year: year, month: month, day: day) * 1440 + hour * 60 + minute
+        lastKey.withUnsafeMutableBytes { key in
+            _ = memcpy(key.baseAddress!, dateBase, 10)
+            _ = memcpy(key.baseAddress! + 10, timeBase, 5)
+        }
+        lastMinute = result
+        return result
+    }
+
     /// ISO 8601 (`2026-11-24T05:23:08Z`, fractions and `±hh:mm` allowed), nginx's `$time_iso8601` and the gateway's.
     static func iso8601(_ text: String) -> Int? {
         let bytes = Array(text.utf8)

@@ -101,6 +101,17 @@ public struct LogSummary: Sendable {
     public var challenges = 0
     /// 401s to requests that sent a credential: refused logins.
     public var refusedCredentials = 0
+    /// NTLM's middle legs (IIS 401.1 with `SEC_E_NO_CREDENTIALS`): part of a login, neither a challenge nor a refusal.
+    public var handshakeLegs = 0
+    /// 401s that IIS's sub-status tells are neither a login's leg nor a refused credential: an ACL, a filter, the
+    /// application, an IP restriction.
+    public var otherUnauthorized = 0
+    /// IIS refusals by status, sub-status and Win32 code (at most ``subStatusLimit`` kinds).
+    public var subStatuses: [IISStatus: Int] = [:]
+    static let subStatusLimit = 1000
+    /// The challenges and NTLM legs each client got (at most ``clientLimit`` clients), to find the clients that are
+    /// challenged and never log in.
+    public var challengesByClient: [String: ClientChallenges] = [:]
     public var timeline: [Int: TimelineBucket] = [:]
     /// 401, 403 and 407 responses by client, user, path and user agent.
     public var clients = TopCounter()
@@ -135,6 +146,14 @@ public struct LogSummary: Sendable {
         for index in statuses.indices { statuses[index] += other.statuses[index] }
         challenges += other.challenges
         refusedCredentials += other.refusedCredentials
+        handshakeLegs += other.handshakeLegs
+        otherUnauthorized += other.otherUnauthorized
+        for (status, count) in other.subStatuses where subStatuses[status] != nil || subStatuses.count < Self.subStatusLimit {
+            subStatuses[status, default: 0] += count
+        }
+        for (client, challenges) in other.challengesByClient where challengesByClient[client] != nil || challengesByClient.count < Self.clientLimit {
+            challengesByClient[client, default: ClientChallenges()].merge(challenges)
+        }
         for (minute, bucket) in other.timeline { timeline[minute, default: TimelineBucket()].add(bucket) }
         clients.merge(other.clients)
         users.merge(other.users)
@@ -180,6 +199,22 @@ public struct LogSummary: Sendable {
     public var refusalsByClient: [String: ClientFailures] {
         failuresByClient.merging(errorLogFailuresByClient) { access, error in error.failures > access.failures ? error : access }
     }
+
+    mutating func addSubStatus(_ status: IISStatus) {
+        if subStatuses[status] != nil || subStatuses.count < Self.subStatusLimit { subStatuses[status, default: 0] += 1 }
+    }
+
+    mutating func addChallenge(client: String, minute: Int?, leg: Bool) {
+        if challengesByClient[client] == nil, challengesByClient.count >= Self.clientLimit { return }
+        if leg {
+            challengesByClient[client, default: ClientChallenges()].legs.add(minute: minute)
+        } else {
+            challengesByClient[client, default: ClientChallenges()].challenges.add(minute: minute)
+        }
+    }
+
+    /// The clients some user logged in from.
+    public var authenticatedClients: Set<String> { Set(successesByUser.values.flatMap(\.clients.keys)) }
 
     mutating func addSuccess(user: String, client: String, minute: Int?) {
         if successesByUser[user] == nil, successesByUser.count >= Self.userLimit { return }
