@@ -1,9 +1,9 @@
 import Foundation
 
-/// `gatehouse doctor CONFIG`: an nginx or Apache configuration (a main file, a `.htaccess`, or a directory holding
-/// them) read as the server reads it, with every authentication finding naming its file and line.
+/// `gatehouse doctor CONFIG`: an nginx, Apache or IIS configuration (a main file, a `.htaccess`, a `web.config`, or a
+/// directory holding them) read as the server reads it, with every authentication finding naming its file and line.
 public struct ConfigDiagnosis: Sendable {
-    public enum Server: String, Sendable { case nginx, apache }
+    public enum Server: String, Sendable { case nginx, apache, iis }
 
     public var server: Server
     /// The files audited (main files; included ones are named by the findings' locations).
@@ -16,7 +16,7 @@ public struct ConfigDiagnosis: Sendable {
     public static func looksLikeConfig(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
-        if isDirectory.boolValue { return !mainFiles(in: path).isEmpty }
+        if isDirectory.boolValue { return !mainFiles(in: path).isEmpty || IISConfiguration.holdsSite(path) }
         return kind(of: path) != nil
     }
 
@@ -28,6 +28,10 @@ public struct ConfigDiagnosis: Sendable {
         var isDirectory: ObjCBool = false
         _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let targets = isDirectory.boolValue ? mainFiles(in: path) : [path]
+        if targets.isEmpty && isDirectory.boolValue || targets.first.flatMap(kind(of:)) == .iis {
+            let (files, findings) = try IISAudit.findings(path: path)
+            return ConfigDiagnosis(server: .iis, files: files, findings: findings.sorted { ($0.severity, -$0.confidence, $0.location ?? "") < ($1.severity, -$1.confidence, $1.location ?? "") })
+        }
         guard let first = targets.first, let server = kind(of: first) else {
             throw ConfigReadError(location: SourceLocation(file: path, line: 0), message: "no nginx.conf, apache2.conf, httpd.conf or .htaccess here")
         }
@@ -47,6 +51,8 @@ public struct ConfigDiagnosis: Sendable {
                 root = try ApacheConfig.read(path: file)
                 found = ApacheAudit(root: root, query: query).findings()
                 scope = target.map { RequestScope.apache(root, $0) }
+            case .iis:
+                continue
             }
             if modeled, query.describesARequest || target != nil {
                 // The same rules as on a live server, on the exchange this configuration would send.
@@ -63,6 +69,7 @@ public struct ConfigDiagnosis: Sendable {
     /// The server whose configuration the file is: by its name, then by what it contains.
     static func kind(of path: String) -> Server? {
         let name = (path as NSString).lastPathComponent.lowercased()
+        if IISAudit.isIISFile(path) { return .iis }
         if name.hasPrefix("nginx") { return .nginx }
         if ["apache2.conf", "httpd.conf", ".htaccess"].contains(name) { return .apache }
         guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.read(upToCount: 65536) else { return nil }

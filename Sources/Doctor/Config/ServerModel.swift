@@ -169,6 +169,8 @@ extension ServerModel {
                 }
                 walk(server, server.last("auth_basic").map { $0.arguments.first != "off" } ?? false)
             }
+        case .iis:
+            break
         case .apache:
             let listen = root.children.first { $0.is("Listen") }?.arguments.first.flatMap { Int($0.split(separator: ":").last ?? "") } ?? 80
             func walk(_ block: ConfigDirective, vhost: ConfigDirective?) {

@@ -18,7 +18,7 @@ struct AuthFieldExplanation {
         case .challenges(let challenges, _):
             return .object([("challenges", .array(challenges.map(Self.json)))])
         case .credentials(let credentials, _):
-            var members = Self.jsonMembers(credentials, redactToken: credentials.scheme == .basic || credentials.scheme == .bearer)
+            var members = Self.jsonMembers(credentials, redactToken: [.basic, .bearer, .negotiate, .ntlm].contains(credentials.scheme))
             members += schemeDetails(credentials)
             return .object([("credentials", .object(members))])
         case .authenticationInfo(let info):
@@ -26,7 +26,9 @@ struct AuthFieldExplanation {
         }
     }
 
-    private static func json(_ challenge: Challenge) -> OrderedJSON { .object(jsonMembers(challenge, redactToken: false)) }
+    private static func json(_ challenge: Challenge) -> OrderedJSON {
+        .object(jsonMembers(challenge, redactToken: false) + (NegotiateExplanation(challenge).map { [("negotiate", $0.json)] } ?? []))
+    }
 
     private static func jsonMembers(_ value: some AuthSchemeValue, redactToken: Bool) -> [(String, OrderedJSON)] {
         let token = value.token68.map { redactToken ? "[redacted]" : $0 }
@@ -53,6 +55,9 @@ struct AuthFieldExplanation {
                 ("user", .string(response.userhash ? nil : response.username)), ("userhash", .bool(response.userhash)),
                 ("algorithm", .string(response.algorithm.name)), ("qop", .string(response.qop?.rawValue)),
             ]
+        case .negotiate, .ntlm:
+            if let error = NegotiateExplanation.failure(credentials) { return [("error", .string(error))] }
+            return NegotiateExplanation(credentials).map { [("negotiate", $0.json)] } ?? []
         default:
             return []
         }
@@ -93,6 +98,7 @@ struct AuthFieldExplanation {
             .digest: "  (RFC 7616: a hash proves the password without sending it)",
             .bearer: "  (RFC 6750: whoever holds the token is let in)",
             .negotiate: "  (RFC 4559: Kerberos or NTLM through SPNEGO)",
+            .ntlm: "  (MS-NTHT: Windows NTLM, three messages on one kept-alive connection)",
         ]
         return Terminal.dim(notes[scheme] ?? "")
     }
@@ -118,6 +124,16 @@ struct AuthFieldExplanation {
                 notes.append("algorithm \(digest.algorithm.name), qop \(qop)\(digest.userhash ? ", userhash" : "")\(digest.stale ? ", stale nonce: retry with the new nonce" : "")")
             } else if let error = (Result { try DigestChallenge(challenge) }).failure {
                 notes.append("not a usable Digest challenge: \(error)")
+            }
+        case .negotiate, .ntlm:
+            if let explanation = NegotiateExplanation(challenge) {
+                notes += explanation.lines.map { $0.trimmingCharacters(in: .whitespaces) }
+            } else if let failure = NegotiateExplanation.failure(challenge) {
+                notes.append(failure)
+            } else {
+                notes.append(challenge.scheme == .ntlm
+                    ? "Windows NTLM: curl --ntlm -u 'DOMAIN\\user:password' URL; the handshake needs one kept-alive connection end to end (no proxy that splits it)"
+                    : "Kerberos, or NTLM inside SPNEGO: curl --negotiate -u : URL with a Kerberos ticket (kinit) for HTTP/host, the name the SPN has")
             }
         case .bearer:
             if let bearer = try? BearerChallenge(challenge), let error = bearer.error {
@@ -150,6 +166,9 @@ struct AuthFieldExplanation {
                 lines.append("   ✗ \(error)")
             }
             return lines
+        case .negotiate, .ntlm:
+            if let explanation = NegotiateExplanation(credentials) { return explanation.lines }
+            return ["   ✗ " + (NegotiateExplanation.failure(credentials) ?? "a \(credentials.scheme.rawName) credential is one token")]
         default:
             return credentials.token68 != nil ? ["   token68 [redacted]"] : Self.parameterLines(credentials)
         }

@@ -25,6 +25,8 @@ public struct AuthScheme: Hashable, Sendable, CustomStringConvertible {
     public static let bearer = AuthScheme(known: "Bearer")
     public static let digest = AuthScheme(known: "Digest")
     public static let negotiate = AuthScheme(known: "Negotiate")
+    /// Microsoft's NTLM over HTTP (MS-NTHT): not IANA-registered, connection-based.
+    public static let ntlm = AuthScheme(known: "NTLM")
 
     public static func == (lhs: AuthScheme, rhs: AuthScheme) -> Bool { lhs.canonicalName == rhs.canonicalName }
     public func hash(into hasher: inout Hasher) { hasher.combine(canonicalName) }
