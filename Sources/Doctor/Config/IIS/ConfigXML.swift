@@ -46,8 +46,9 @@ struct ConfigElement: Sendable {
         let parser = XMLParser(data: data)
         parser.delegate = builder
         parser.shouldResolveExternalEntities = false
-        guard parser.parse(), let root = builder.root else {
-            let line = parser.lineNumber
+        // libxml2 may report a mismatched end tag and still return true: the error decides.
+        guard parser.parse(), parser.parserError == nil, builder.errorLine == nil, let root = builder.root else {
+            let line = builder.errorLine ?? parser.lineNumber
             let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "not well-formed"
             throw ConfigReadError(location: SourceLocation(file: path, line: line), message: "\(path) line \(line): not well-formed XML (\(reason))")
         }
@@ -61,6 +62,8 @@ struct ConfigElement: Sendable {
         let lines: [Substring]
         var stack: [ConfigElement] = []
         var root: ConfigElement?
+        /// Where the parser first found the file not well-formed.
+        var errorLine: Int?
 
         init(path: String, text: String) {
             self.path = path
@@ -74,6 +77,10 @@ struct ConfigElement: Sendable {
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
             guard let element = stack.popLast() else { return }
             if stack.isEmpty { root = element } else { stack[stack.count - 1].children.append(element) }
+        }
+
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+            if errorLine == nil { errorLine = parser.lineNumber }
         }
 
         private func startLine(of name: String, endingAt line: Int) -> Int {
