@@ -87,3 +87,43 @@ import Testing
         #expect(throws: NegotiateTokenError.self) { try NegotiateToken(base64: "YIIBAA==") }
     }
 }
+
+/// The NTLM client against MS-NLMP's own numbers: MD4 (RFC 1320 §A.5), NTOWFv2 and the NTLMv2 response of §4.2.4.
+@Suite struct NTLMClientTests {
+    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    @Test func md4TestSuite_RFC1320_A5() {
+        let vectors = [
+            ("", "31d6cfe0d16ae931b73c59d7e0c089c0"), ("a", "bde52cb31de33e46245e05fbdbd6fb24"), ("abc", "a448017aaf21d8525fc10ae87aa6729d"),
+            ("message digest", "d9130a8164549fe818874806e1c7014b"), ("abcdefghijklmnopqrstuvwxyz", "d79e1c308aa5bbcdeea8ed63df412da9"),
+            ("12345678901234567890123456789012345678901234567890123456789012345678901234567890", "e33b4ddc9c38f2199c3e7b164fcc0536"),
+        ]
+        for (message, digest) in vectors { #expect(Self.hex(MD4.hash(Array(message.utf8))) == digest, "MD4(\"\(message)\")") }
+    }
+
+    /// MS-NLMP §4.2.4.1.1: NTOWFv2("Password", "User", "Domain") = 0c868a403bfd7a93a3001ef22ef02e3f; §4.2.4.2.2:
+    /// the NTLMv2 response to the §4.2.4.3 CHALLENGE with client challenge aa…aa and time 0 begins with
+    /// 68cd0ab851e51c96aabc927bebef6a1c, as the §4.2.4.3 AUTHENTICATE message carries it.
+    @Test func ntlmv2Response_MSNLMP_4_2_4() throws {
+        let client = NTLMClient(login: "Domain\\User", password: "Password", workstation: "COMPUTER")
+        #expect(Self.hex(client.ntowfv2()) == "0c868a403bfd7a93a3001ef22ef02e3f")
+        let vectors = NegotiateTokenTests.vectors
+        let challengeText = try #require(vectors.first { ($0["name"] as! String).contains("4.2.4.3 NTLMv2 CHALLENGE") }?["base64"] as? String)
+        let expected = try #require(vectors.first { ($0["name"] as! String).contains("4.2.4.3 NTLMv2 AUTHENTICATE") }?["base64"] as? String)
+        let challengeBytes = Array(Data(base64Encoded: challengeText)!)
+        let challenge = try NTLMMessage(bytes: challengeBytes)
+        let answer = client.authenticate(challenge: challenge, challengeBytes: challengeBytes, clientChallenge: [UInt8](repeating: 0xAA, count: 8), time: 0)
+        let ours = try NTLMMessage(bytes: Array(Data(base64Encoded: answer)!))
+        #expect(ours.user == "User" && ours.domain == "Domain" && ours.workstation == "COMPUTER" && ours.responseVersion == .v2)
+        // The NT response (NTProofStr + blob) is the specification's, byte for byte.
+        func ntResponse(_ text: String) -> [UInt8] {
+            let bytes = Array(Data(base64Encoded: text)!)
+            let length = Int(bytes[20]) | Int(bytes[21]) << 8
+            let offset = Int(bytes[24]) | Int(bytes[25]) << 8
+            return Array(bytes[offset..<(offset + length)])
+        }
+        #expect(Self.hex(Array(ntResponse(answer).prefix(16))) == "68cd0ab851e51c96aabc927bebef6a1c")
+        #expect(ntResponse(answer) == ntResponse(expected))
+        #expect(try NegotiateToken(base64: NTLMClient.negotiate).ntlm?.kind == .negotiate)
+    }
+}
