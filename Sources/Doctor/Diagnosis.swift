@@ -70,7 +70,8 @@ public struct Diagnosis: Sendable {
         "cookies held for another path or host", "a container registry's token flow", "ID or refresh tokens sent as access tokens",
         "OAuth client authentication", "WordPress REST API refusals", "test keys against live hosts", "Kerberos and NTLM handshakes",
         "a redirect loop between the application and its login page", "request headers or cookies too large for the server",
-        "the configuration of the nginx or Apache serving a local URL",
+        "the configuration of the nginx or Apache serving a local URL", "IIS error pages and their sub-status",
+        "NTLM and SPNEGO messages (who, which domain, NTLMv1 or v2) and connections closed mid-handshake",
     ]
 }
 

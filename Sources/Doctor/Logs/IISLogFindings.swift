@@ -12,6 +12,7 @@ enum IISLogFindings {
     static let unansweredChallenges = 3
 
     static func findings(_ report: LogReport) -> [Finding] {
+        guard report.summary.files.contains(where: { $0.format == .w3c }) else { return [] }
         var findings: [Finding] = []
         let statuses = report.subStatuses
         func lines(_ role: IISStatus.Role, where condition: (IISStatus) -> Bool = { _ in true }) -> [(status: IISStatus, count: Int)] {

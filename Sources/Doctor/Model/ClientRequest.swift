@@ -16,6 +16,8 @@ public struct ClientRequest: Sendable, Hashable {
     public var userFromURL = false
     /// `--digest`: send Digest instead of Basic for `-u` (after the first challenge, as curl does).
     public var digest = false
+    /// `--ntlm` or `--negotiate`: Windows authentication for `-u` instead of Basic.
+    public var windows: WindowsAuthentication?
     /// `--oauth2-bearer`.
     public var bearer: String?
     /// `-b name=value`: a `Cookie` header value, sent as given.
@@ -99,4 +101,13 @@ public struct ProxySetting: Sendable, Hashable {
         }
         return ProxySetting(host: host, port: components.port ?? 1080, user: components.user?.removingPercentEncoding, password: components.password?.removingPercentEncoding)
     }
+}
+
+/// Windows authentication as curl asks for it: `--ntlm` (NTLM with the `-u` user and password, from the first
+/// request) or `--negotiate` (SPNEGO with a Kerberos ticket of the logged-in user, which the doctor does not have).
+public enum WindowsAuthentication: String, Sendable {
+    case ntlm, negotiate
+
+    /// The curl flag.
+    public var flag: String { "--" + rawValue }
 }

@@ -13,7 +13,7 @@ public enum CurlArguments {
     ]
 
     /// Flags of curl without a value that shape the request.
-    static let withoutValue: Set<String> = ["--digest", "--basic", "--anyauth", "-L", "--location", "-k", "--insecure", "-I", "--head", "-G", "--get"]
+    static let withoutValue: Set<String> = ["--digest", "--ntlm", "--negotiate", "--basic", "--anyauth", "-L", "--location", "-k", "--insecure", "-I", "--head", "-G", "--get"]
     /// Flags of curl that take a value and shape the request.
     static let withValue: Set<String> = [
         "-u", "--user", "-H", "--header", "-X", "--request", "-d", "--data", "--data-raw", "--data-binary", "--data-ascii", "--data-urlencode",
@@ -62,6 +62,8 @@ public enum CurlArguments {
             case "-U", "--proxy-user": proxyUser = value
             case "--oauth2-bearer": request.bearer = value
             case "--digest": request.digest = true
+            case "--ntlm": request.windows = .ntlm
+            case "--negotiate": request.windows = .negotiate
             case "-L", "--location": request.followRedirects = true
             case "-k", "--insecure": request.insecure = true
             case "--url", "": url = URL(string: withDefaultScheme(value ?? ""))

@@ -107,9 +107,8 @@ struct ProbeRun {
             let sameOrigin = Origin.of(url) == firstOrigin
             guard var exchange = await exchange(purpose: chain.isEmpty ? "request" : "redirect", url: url, method: method, body: body, credentials: sameOrigin)
             else { return }
-            if request.digest, sameOrigin, exchange.status == 401, let challenge = digestChallenge(of: exchange) {
+            if sameOrigin, let answered = await answered(exchange, url: url, method: method, body: body, purpose: "request") {
                 chain.append(exchange)
-                guard let answered = await digest(url: url, challenge: challenge, purpose: "request") else { return }
                 exchange = answered
             }
             chain.append(exchange)
@@ -137,7 +136,7 @@ struct ProbeRun {
 
     /// `-u` sent as Basic where the challenge offers Digest: the same user and password with Digest.
     mutating func digestInsteadOfBasic(after final: Exchange) async {
-        guard request.user != nil, !request.digest, let challenge = digestChallenge(of: final),
+        guard request.user != nil, !request.digest, request.windows == nil, let challenge = digestChallenge(of: final),
             let exchange = await digest(url: final.url, challenge: challenge, purpose: "digest")
         else { return }
         probes.append(exchange)
@@ -231,13 +230,24 @@ struct ProbeRun {
     mutating func repeatFinal(_ final: Exchange) async {
         let credentials = Origin.of(final.url) == Origin.of(request.url)
         guard let first = await exchange(purpose: "repeat", url: final.url, method: final.method, body: request.body, credentials: credentials) else { return }
-        if request.digest, credentials, first.status == 401, let challenge = digestChallenge(of: first),
-            let answered = await digest(url: final.url, challenge: challenge, purpose: "repeat")
-        {
+        if credentials, let answered = await answered(first, url: final.url, method: final.method, body: request.body, purpose: "repeat") {
             probes.append(answered)
         } else {
             probes.append(first)
         }
+    }
+
+    /// The next leg of the handshake the user's flags ask for, when `exchange` is a 401 that calls for it: Digest's
+    /// response (`--digest`) or NTLM's AUTHENTICATE (`--ntlm`); nil when there is none or the budget is spent.
+    private mutating func answered(_ exchange: Exchange, url: URL, method: String, body: [UInt8]?, purpose: String) async -> Exchange? {
+        guard exchange.status == 401 else { return nil }
+        if request.digest, let challenge = digestChallenge(of: exchange) {
+            return await digest(url: url, challenge: challenge, purpose: purpose, method: method)
+        }
+        if request.windows == .ntlm, let challenge = Self.ntlmChallenge(of: exchange) {
+            return await ntlm(url: url, method: method, body: body, challenge: challenge, purpose: purpose)
+        }
+        return nil
     }
 
     /// Sends a probe (not a hop of the user's chain) and keeps it.
@@ -288,6 +298,27 @@ struct ProbeRun {
         return await sendCounted(purpose: purpose, method: method, url: url, headers: headers, body: body)
     }
 
+    /// NTLM's third message, answering the server's CHALLENGE on what should be the same kept-alive connection (the
+    /// client reuses its idle connection to the host; a server that closed it sees a new one, as behind a proxy that
+    /// does not keep connections).
+    private mutating func ntlm(url: URL, method: String, body: [UInt8]?, challenge: (message: NTLMMessage, bytes: [UInt8]), purpose: String) async -> Exchange? {
+        var headers = headers(for: url, credentials: false)
+        let client = NTLMClient(login: request.user ?? "", password: request.password ?? "")
+        headers.append(Exchange.Header("Authorization", "NTLM " + client.authenticate(challenge: challenge.message, challengeBytes: challenge.bytes)))
+        return await sendCounted(purpose: purpose, method: method, url: url, headers: headers, body: body)
+    }
+
+    /// The NTLM CHALLENGE a 401 carries (`WWW-Authenticate: NTLM <type 2>`), decoded.
+    static func ntlmChallenge(of exchange: Exchange) -> (message: NTLMMessage, bytes: [UInt8])? {
+        for challenge in (try? Challenge.parseList(exchange.responseValues("WWW-Authenticate"))) ?? [] where challenge.scheme == .ntlm {
+            guard let token = challenge.token68, let data = Data(base64Encoded: token), let message = try? NTLMMessage(bytes: Array(data)),
+                message.kind == .challenge
+            else { continue }
+            return (message, Array(data))
+        }
+        return nil
+    }
+
     private func digestChallenge(of exchange: Exchange) -> DigestChallenge? {
         DigestChallenge.preferred(among: (try? Challenge.parseList(exchange.responseValues("WWW-Authenticate"))) ?? [])
     }
@@ -297,7 +328,11 @@ struct ProbeRun {
     private func headers(for url: URL, credentials: Bool) -> [Exchange.Header] {
         var headers = request.headers.filter { credentials || !$0.carriesCredential }
         guard credentials else { return headers }
-        if let user = request.user, !request.digest, request.authorizationValues.isEmpty {
+        // curl's --ntlm opens with its NEGOTIATE message; --negotiate needs a Kerberos ticket the doctor has not.
+        if request.windows == .ntlm, request.user != nil, request.authorizationValues.isEmpty {
+            headers.append(Exchange.Header("Authorization", "NTLM " + NTLMClient.negotiate))
+        }
+        if let user = request.user, !request.digest, request.windows == nil, request.authorizationValues.isEmpty {
             let token = Data("\(user):\(request.password ?? "")".utf8).base64EncodedString()
             headers.append(Exchange.Header("Authorization", "Basic " + token))
         }

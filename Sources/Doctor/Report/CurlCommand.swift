@@ -7,6 +7,7 @@ public enum CurlCommand {
     static func arguments(for request: ClientRequest, url: URL) -> String {
         var parts: [String] = []
         if request.method != "GET" { parts += ["-X", request.method] }
+        if let windows = request.windows { parts.append(windows.flag) }
         if let user = request.user { parts += ["-u", quote("\(user):PASSWORD")] }
         if request.bearer != nil { parts += ["--oauth2-bearer", "TOKEN"] }
         for header in request.headers {

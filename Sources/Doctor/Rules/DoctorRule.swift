@@ -22,7 +22,7 @@ public enum DoctorRules {
         APIKeyMisplaced.self, BasicCharsetMismatch.self, UserinfoEncoding.self, CookieOutOfScope.self,
         RegistryTokenFlow.self, TokenWrongKind.self, OAuthInvalidClient.self, CMSRestAuth.self, WrongEnvironmentCredential.self,
         NegotiateFailure.self, ErrorMaskedAs401.self, ServerStatedCause.self, BlockedByFirewall.self, TokenIssuerHost.self,
-        LoginRedirectLoop.self, CookieTooLarge.self,
+        LoginRedirectLoop.self, CookieTooLarge.self, IISRefusalPage.self,
     ]
 }
 

@@ -17,6 +17,9 @@ enum NoCredentialsSent: DoctorRule {
         case "basic"?:
             fix = "Send a user name and password: curl -u USER:PASSWORD."
             corrected = "curl -u USER:PASSWORD " + CurlCommand.quote(evidence.request.url.absoluteString)
+        case "negotiate"?, "ntlm"?:
+            fix = "Windows authentication: from a domain-joined or Kerberos-configured client, kinit then curl --negotiate -u : URL; otherwise curl --ntlm -u 'DOMAIN\\user:password' URL."
+            corrected = "curl --ntlm -u 'DOMAIN\\USER:PASSWORD' " + CurlCommand.quote(evidence.request.url.absoluteString)
         case "bearer"?:
             fix = "Send an access token: curl -H 'Authorization: Bearer TOKEN' (or --oauth2-bearer TOKEN)."
             corrected = "curl --oauth2-bearer TOKEN " + CurlCommand.quote(evidence.request.url.absoluteString)

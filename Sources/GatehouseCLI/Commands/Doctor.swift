@@ -56,6 +56,10 @@ struct DoctorCommand: AsyncParsableCommand {
     var bearer: String?
     @Flag(name: .customLong("digest"), help: "Send -u with Digest.")
     var digest = false
+    @Flag(name: .customLong("ntlm"), help: "Send -u 'DOMAIN\\user:password' with NTLM (NTLMv2), as curl --ntlm does.")
+    var ntlm = false
+    @Flag(name: .customLong("negotiate"), help: "Windows authentication by Kerberos (SPNEGO), as curl --negotiate -u : does; the doctor has no ticket and says what the client needs.")
+    var negotiate = false
     @Flag(name: [.customShort("L"), .customLong("location")], help: "Follow redirects.")
     var location = false
     @Flag(name: [.customShort("k"), .customLong("insecure")], help: "Do not verify the TLS certificate.")
@@ -196,6 +200,8 @@ struct DoctorCommand: AsyncParsableCommand {
             if let value { words += [flag, value] }
         }
         if digest { words.append("--digest") }
+        if ntlm { words.append("--ntlm") }
+        if negotiate { words.append("--negotiate") }
         if location { words.append("-L") }
         return words
     }
