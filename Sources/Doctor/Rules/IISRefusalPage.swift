@@ -23,7 +23,7 @@ enum IISRefusalPage: DoctorRule {
                 title: subStatus == 3 ? "IIS refused the file by its ACL (401.3)" : "IIS refused the request by a filter or the application (\(status.code))",
                 explanation: "The request authenticated (or came as the anonymous user), and \(status.meaning): another password will not help.",
                 fix: subStatus == 3
-                    ? "Grant read access on the file or folder to the user (or, for anonymous requests, to IUSR or the application pool identity): icacls PATH /grant \"DOMAIN\\\\user:(RX)\"."
+                    ? "Grant read access on the file or folder to the user (or, for anonymous requests, to IUSR or the application pool identity): icacls PATH /grant \"DOMAIN\\user:(RX)\"."
                     : "Read the filter's or application's log for why it refused the request.",
                 evidence: facts)
         case .rateLimited?:

@@ -16,7 +16,7 @@ enum NegotiateFailure: DoctorRule {
             return Finding(
                 id: .negotiateFailure, severity: .cause, confidence: 85, title: "Kerberos needs a ticket for HTTP/\(host), and the client has none",
                 explanation: "curl --negotiate answers the Negotiate challenge with a Kerberos ticket of the logged-in user for the service principal HTTP/\(host); without one (no kinit, a machine outside the realm, a name or IP the SPN does not have) nothing is sent and the server answers 401 again.",
-                fix: "kinit USER@REALM, then klist should list HTTP/\(host); call the server by the name its SPN has (not a CNAME or an IP); or use curl --ntlm -u 'DOMAIN\\\\user:password' when the server offers NTLM.",
+                fix: "kinit USER@REALM, then klist should list HTTP/\(host); call the server by the name its SPN has (not a CNAME or an IP); or use curl --ntlm -u 'DOMAIN\\user:password' when the server offers NTLM.",
                 evidence: ["challenges: \(offered.joined(separator: ", "))", "no Kerberos ticket available to the doctor"])
         }
         // A scheme the server does not offer is scheme-mismatch (NTLM sent where only Negotiate is on).
@@ -36,10 +36,10 @@ enum NegotiateFailure: DoctorRule {
         return Finding(
             id: .negotiateFailure, severity: .cause, confidence: 80, title: "The \(sent == "ntlm" ? "NTLM" : "Kerberos (Negotiate)") handshake did not complete",
             explanation: sent == "ntlm"
-                ? "The server refused NTLM's AUTHENTICATE message: a wrong DOMAIN\\\\user or password, an account IIS may not log on (locked, disabled, expired), NTLMv1 where NTLMv2 is required, or the three messages spread over connections by a proxy or load balancer."
+                ? "The server refused NTLM's AUTHENTICATE message: a wrong DOMAIN\\user or password, an account IIS may not log on (locked, disabled, expired), NTLMv1 where NTLMv2 is required, or the three messages spread over connections by a proxy or load balancer."
                 : "The server refused the Negotiate token: no Kerberos ticket, a ticket for another service principal (HTTP/\(host) must exist in the directory, and a CNAME or IP in the URL asks for another one), clocks more than five minutes apart, or NTLM fallback refused.",
             fix: sent == "ntlm"
-                ? "Check the user as DOMAIN\\\\user and its password (the server's Security event log, event 4625, says why), then curl --ntlm -u 'DOMAIN\\\\user:password' directly, with no proxy in between."
+                ? "Check the user as DOMAIN\\user and its password (the server's Security event log, event 4625, says why), then curl --ntlm -u 'DOMAIN\\user:password' directly, with no proxy in between."
                 : "Run kinit, check klist for a ticket for HTTP/\(host), call the server by the name its SPN has, then curl --negotiate -u : URL.",
             evidence: ["challenges: \(offered.joined(separator: ", "))", "sent: \(evidence.sentScheme ?? "")"] + tokens)
     }
