@@ -7,7 +7,7 @@ import base64, gzip, json, os, shutil, subprocess, tempfile
 
 import pytest
 
-from conftest import BINARY, ROOT, doctor, first_cause, serve
+from conftest import BINARY, CHROMIUM, ROOT, doctor, first_cause, serve
 from ntlm_server import handler
 
 FIXTURES = os.path.join(ROOT, "Tests", "Fixtures", "IIS")
@@ -105,6 +105,33 @@ def test_header_names_what_a_negotiate_token_carries(site):
 def seen_token(base, seen):
     curl_status("--ntlm", "-u", "CONTOSO\\alice:x", base + "/")
     return next(value for value in seen if value.startswith("NTLM ")).split()[1]
+
+
+def browser_har(url, password, har):
+    """Headless Chromium logging on with Windows credentials (as a user typing them at the prompt), recorded as a HAR."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context(record_har_path=har, http_credentials={"username": "CONTOSO\\alice", "password": password})
+        status = context.new_page().goto(url).status
+        context.close()
+        browser.close()
+    return status
+
+
+@pytest.mark.parametrize("password, status", [("Spring-2026!", 200), ("Autumn-1999?", 401)])
+def test_chromium_har_of_a_windows_login(site, password, status, tmp_path):
+    base, seen = site
+    har = str(tmp_path / "session.har")
+    # Chromium's own NTLM (NTLMv2) logs on to the server that verifies it, or is refused with the wrong password.
+    assert browser_har(base + "/portal/", password, har) == status
+    assert any(value.startswith("NTLM TlRMTVNTUAAD") for value in seen)
+    report = doctor(har)
+    if status == 200:
+        assert first_cause(report) is None
+    else:
+        assert first_cause(report) == "negotiate-failure"
+        assert "Windows authentication" in report["findings"][0]["title"]
 
 
 def logs(*paths):

@@ -91,7 +91,11 @@ public struct HARDiagnosis: Sendable {
             evidence.chain.append(retry)
             return FirstChallenge.evaluate(evidence).map { [$0] } ?? []
         }
-        return Diagnosis(evidence: evidence, rules: DoctorRules.all.filter { !(sanitized && $0 == NoCredentialsSent.self) }).findings
+        // Browsers answer Negotiate and NTLM below the page: the export shows the request without its handshake legs.
+        let windows = NegotiateFailure.inBrowser(evidence)
+        let hidden = sanitized || windows != nil
+        let findings = Diagnosis(evidence: evidence, rules: DoctorRules.all.filter { !(hidden && $0 == NoCredentialsSent.self) }).findings
+        return windows.map { ([$0] + findings).weighed() } ?? findings
     }
 
     /// The redirects that led to entry `index`, first hop first, ending with it (at most 10 hops back).

@@ -71,4 +71,18 @@ enum NegotiateFailure: DoctorRule {
         guard parts.count == 2, ["ntlm", "negotiate"].contains(parts[0].lowercased()) else { return nil }
         return try? NegotiateToken(base64: String(parts[1]))
     }
+
+    /// A browser's 401 from a server that offers only Negotiate or NTLM, with no Authorization in the export: the
+    /// browser answers these schemes in its network stack, so the export cannot show whether it tried and was
+    /// refused or had no Windows credentials for the site.
+    static func inBrowser(_ evidence: Evidence) -> Finding? {
+        let offered = evidence.challenges.map { $0.scheme.rawName.lowercased() }
+        guard evidence.isUnauthorized, !offered.isEmpty, offered.allSatisfy({ $0 == "negotiate" || $0 == "ntlm" }), evidence.sentAuthorization == nil else { return nil }
+        let host = evidence.request.url.host ?? "the site"
+        return Finding(
+            id: .negotiateFailure, severity: .cause, confidence: 75, title: "The browser did not complete Windows authentication with \(host)",
+            explanation: "The server offers only \(offered.joined(separator: " and ")), which the browser answers below the page, so the export shows the request without its handshake. The browser had no Windows credentials it may send there (a machine outside the domain, or \(host) not in the Local intranet zone or the AuthServerAllowlist policy, so no automatic login), or it sent them and they were refused (a wrong password typed at the prompt, Kerberos failing for the SPN HTTP/\(host)).",
+            fix: "Add \(host) to the Local intranet zone (or the AuthServerAllowlist policy of Chrome and Edge); check the user at a password prompt as DOMAIN\\user; from a command line, curl --ntlm -u 'DOMAIN\\user:password' or kinit then curl --negotiate -u : shows which.",
+            evidence: ["challenges: \(offered.joined(separator: ", "))", "no Authorization in the export (the browser's handshake legs are not recorded)"])
+    }
 }

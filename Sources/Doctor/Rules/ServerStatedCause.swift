@@ -96,7 +96,8 @@ enum ServerStatedCause: DoctorRule {
     ]
 
     static func evaluate(_ evidence: Evidence) -> Finding? {
-        guard let final = evidence.final, final.status == 401, let message = RefusalMessage(final) else { return nil }
+        // IIS's pages say "Access is denied due to invalid credentials" for every 401: ``IISRefusalPage`` reads them.
+        guard let final = evidence.final, final.status == 401, IISErrorPage(final) == nil, let message = RefusalMessage(final) else { return nil }
         let text = message.lowercased
         let sameWithout = evidence.probe("without-credentials").flatMap(RefusalMessage.init) == message
         let said = Redaction.echoes(in: String(message.sentences.prefix(2).joined(separator: "; ").prefix(300)), of: evidence.request)
