@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Writes a combined-format access log of about SIZE megabytes with a realistic mix for `bench/logs.sh`: many
-clients and paths, browsers' first-challenge 401s, refused logins, a brute-force client, 403s and rare 407s.
-Deterministic (seeded), so every run compares the same input.
-    generate_log.py OUT SIZE_MB"""
+"""Writes an access log of about SIZE megabytes with a realistic mix for `bench/logs.sh`: many clients and paths,
+browsers' first-challenge 401s, refused logins, a brute-force client, 403s and rare 407s. Deterministic (seeded), so
+every run compares the same input. FORMAT is `combined` (Apache and nginx, the default) or `w3c` (IIS's W3C extended
+log with its directive block, the same traffic with sub-status and Win32 codes: 401.2 challenges, NTLM's 401.1
+middle legs, 401.1 with 1326 for refused logins).
+    generate_log.py OUT SIZE_MB [FORMAT]"""
 import random, sys, time
 
 out, megabytes = sys.argv[1], int(sys.argv[2])
+w3c = len(sys.argv) > 3 and sys.argv[3] == "w3c"
 random.seed(401)
 agents = ["Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
           "curl/8.5.0", "python-requests/2.32.3", "Go-http-client/1.1",
@@ -19,6 +22,10 @@ written = 0
 second = 0
 with open(out, "w") as f:
     block = []
+    if w3c:
+        f.write("#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n#Date: 2026-11-18 00:00:00\n"
+                "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) "
+                "sc-status sc-substatus sc-win32-status time-taken\n")
     while written < target:
         second += 1
         stamp = time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(start + second // 20))
@@ -39,9 +46,17 @@ with open(out, "w") as f:
             user = random.choice(users)
         elif roll < 0.33:
             status = random.choice([301, 304, 404, 500])
-        line = (f'{client} - {user} [{stamp}] "{random.choice(["GET", "GET", "GET", "POST"])} {random.choice(paths)}'
-                f'{"?page=" + str(random.randint(1, 9)) if random.random() < 0.2 else ""} HTTP/1.1" {status} {random.randint(0, 50000)} '
-                f'"https://example.test/" "{random.choice(agents)}"\n')
+        method, path, query = random.choice(["GET", "GET", "GET", "POST"]), random.choice(paths), "page=" + str(random.randint(1, 9)) if random.random() < 0.2 else ""
+        agent = random.choice(agents)
+        if w3c:
+            moment = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(start + second // 20))
+            sub, win32 = {401: (1, 1326) if user != "-" else random.choice([(2, 5), (2, 5), (1, 2148074254)]), 403: (0, 5)}.get(status, (0, 0))
+            name = "CONTOSO\\" + user if user != "-" else "-"
+            line = (f"{moment} 10.0.0.20 {method} {path} {query or '-'} 443 {name} {client} {agent.replace(' ', '+')} "
+                    f"https://example.test/ {status} {sub} {win32} {random.randint(0, 900)}\n")
+        else:
+            line = (f'{client} - {user} [{stamp}] "{method} {path}{"?" + query if query else ""} HTTP/1.1" {status} {random.randint(0, 50000)} '
+                    f'"https://example.test/" "{agent}"\n')
         block.append(line)
         written += len(line)
         if len(block) == 10000:
