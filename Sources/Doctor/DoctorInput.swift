@@ -1,7 +1,7 @@
 import Foundation
 
 /// What `gatehouse doctor` was given as a file, told by its name and first bytes: a browser's HAR export, a server
-/// configuration (nginx or Apache, a file or a folder), or logs. Deciding it belongs to the doctor, not to the
+/// configuration (nginx, Apache or IIS, a file or a folder), or logs. Deciding it belongs to the doctor, not to the
 /// command line that calls it.
 public enum DoctorInput: Sendable, Equatable {
     case har(String)
@@ -32,7 +32,7 @@ public enum DoctorInput: Sendable, Equatable {
     public static func namesAFile(_ text: String) -> Bool {
         guard !text.contains(":"), !text.contains("/") else { return false }
         let name = text.lowercased()
-        return [".log", ".gz", ".har", ".conf", ".json", ".txt", ".htaccess", ".htpasswd", ".htdigest", ".yaml", ".yml"].contains { name.hasSuffix($0) }
+        return [".log", ".gz", ".har", ".conf", ".json", ".txt", ".htaccess", ".htpasswd", ".htdigest", ".yaml", ".yml", ".config"].contains { name.hasSuffix($0) }
     }
 }
 

@@ -73,7 +73,12 @@ import Testing
         #expect(try CurlArguments.parse(["curl", "-d", "a=1", "http://x.test/"]).method == "POST")
     }
 
-    @Test(arguments: [["curl", "--ntlm", "http://x.test/"], ["curl", "-s"], ["curl", "-H"], ["curl", "ftp://x.test/"]])
+    @Test func windowsAuthenticationFlags() throws {
+        #expect(try CurlArguments.parse(["curl", "--ntlm", "-u", "CONTOSO\\alice:pw", "http://x.test/"]).windows == .ntlm)
+        #expect(try CurlArguments.parse(["curl", "--negotiate", "-u", ":", "http://x.test/"]).windows == .negotiate)
+    }
+
+    @Test(arguments: [["curl", "--ntlm-wb", "http://x.test/"], ["curl", "-s"], ["curl", "-H"], ["curl", "ftp://x.test/"]])
     func refusesWhatItCannotHonour(words: [String]) {
         #expect(throws: CurlError.self) { try CurlArguments.parse(words) }
     }

@@ -158,6 +158,10 @@ def test_iis_logs_plain_rotated_and_in_a_folder():
         assert {c["client"] for c in report["unanswered_challenges"]} == {"10.10.20.41", "10.10.9.5"}
         users = {u["key"] for u in report["top"]["users"]}
         assert "CONTOSO\\jdoe" in users
+        page = os.path.join(folder, "report.html")
+        subprocess.run([BINARY, "logs", "--html", page, folder], capture_output=True, check=True, timeout=60)
+        html = open(page).read()
+        assert "IIS sub-status" in html and "ERROR_ACCOUNT_LOCKED_OUT" in html and "10.10.20.41" in html
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -56,7 +56,7 @@ def check(report, truth):
     assert report["status"]["403"] == truth["403"]
     assert report["statuses"]["200"] == truth["200"]
     assert report["requests"] == truth["401"] + truth["403"] + truth["200"]
-    assert report["unauthorized"] == {"challenges": truth["challenges"], "refused_credentials": truth["refused"]}
+    assert report["unauthorized"] == {"challenges": truth["challenges"], "handshake_legs": 0, "refused_credentials": truth["refused"], "other": 0}
     assert {c["key"]: c["count"] for c in report["top"]["clients"]} == truth["clients"]
     top_users = {u["key"]: u["count"] for u in report["top"]["users"]}
     assert top_users["alice"] == truth["users"]["alice"] and top_users["bob"] == truth["users"]["bob"]
@@ -179,7 +179,7 @@ def test_caddy_json_access_log(files):
     report = logs(os.path.join(folder, "access.log"))
     assert report["files"][0]["format"] == "json" and report["unreadable"] == 0
     assert report["status"] == {"401": 30, "403": 4, "407": 0}
-    assert report["unauthorized"] == {"challenges": 5, "refused_credentials": 25}
+    assert report["unauthorized"] == {"challenges": 5, "handshake_legs": 0, "refused_credentials": 25, "other": 0}
     assert {c["key"]: c["count"] for c in report["top"]["clients"]} == {"127.0.0.1": 5, "127.0.0.2": 3, "127.0.0.3": 22, "127.0.0.5": 4}
     assert {p["key"] for p in report["top"]["paths"]} == {"/basic/", "/forbidden/"}
     assert report["top"]["user_agents"][0]["key"].startswith("curl/")
@@ -239,7 +239,7 @@ def test_the_gateways_own_access_log(files, upstream, jwks_url):
         report = logs(log)
     assert report["files"][0]["format"] == "json"
     assert report["status"] == {"401": 8, "403": 1, "407": 0}
-    assert report["unauthorized"] == {"challenges": 3, "refused_credentials": 5}
+    assert report["unauthorized"] == {"challenges": 3, "handshake_legs": 0, "refused_credentials": 5, "other": 0}
     reasons = {r["id"]: r["count"] for r in report["reasons"]}
     assert reasons["password-mismatch"] == 4 and reasons["unknown-user"] == 1
 

@@ -106,3 +106,22 @@ import Testing
         #expect(IISStatus(status: 403, subStatus: 6, win32Status: 0).role == nil)
     }
 }
+
+/// `--follow` on an IIS log reads appended lines with the layout of the file's last directive block, which the
+/// appended lines themselves never repeat.
+@Suite struct IISFollowTests {
+    @Test func appendedLinesAreReadWithTheFilesLayout() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("u_ex\(UUID().uuidString).log").path
+        let header = "#Software: Microsoft Internet Information Services 10.0\n#Fields: date time c-ip cs-username cs-uri-stem sc-status sc-substatus sc-win32-status\n"
+        let moved = "#Fields: date time cs-uri-stem sc-win32-status sc-substatus sc-status c-ip cs-username\n"
+        try (header + "2025-03-11 08:00:00 10.0.0.1 - / 200 0 0\n" + moved + "2025-03-11 08:00:01 / 0 0 200 10.0.0.1 -\n").write(toFile: path, atomically: true, encoding: .utf8)
+        var follower = LogFollower(paths: [path], format: nil)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data("2025-03-11 08:00:02 /portal/ 1326 1 401 10.0.0.9 CONTOSO\\bob\n".utf8))
+        try handle.close()
+        let summary = follower.poll()
+        #expect(summary.statuses[401] == 1 && summary.refusedCredentials == 1 && summary.unreadable == 0)
+        #expect(summary.users.top(1).first?.key == "CONTOSO\\bob")
+    }
+}

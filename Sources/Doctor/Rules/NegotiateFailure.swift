@@ -36,7 +36,7 @@ enum NegotiateFailure: DoctorRule {
         return Finding(
             id: .negotiateFailure, severity: .cause, confidence: 80, title: "The \(sent == "ntlm" ? "NTLM" : "Kerberos (Negotiate)") handshake did not complete",
             explanation: sent == "ntlm"
-                ? "The server refused NTLM's AUTHENTICATE message: a wrong DOMAIN\\user or password, an account IIS may not log on (locked, disabled, expired), NTLMv1 where NTLMv2 is required, or the three messages spread over connections by a proxy or load balancer."
+                ? "The server refused NTLM's AUTHENTICATE message: a wrong DOMAIN\\user or password, an account IIS may not log on (locked, disabled, expired), NTLMv1 where NTLMv2 is required, the three messages spread over connections by a proxy or load balancer, or, on the IIS server itself by a name other than the machine's, Windows' loopback check (BackConnectionHostNames)."
                 : "The server refused the Negotiate token: no Kerberos ticket, a ticket for another service principal (HTTP/\(host) must exist in the directory, and a CNAME or IP in the URL asks for another one), clocks more than five minutes apart, or NTLM fallback refused.",
             fix: sent == "ntlm"
                 ? "Check the user as DOMAIN\\user and its password (the server's Security event log, event 4625, says why), then curl --ntlm -u 'DOMAIN\\user:password' directly, with no proxy in between."
