@@ -18,35 +18,15 @@ enum IISLogFindings {
         func lines(_ role: IISStatus.Role, where condition: (IISStatus) -> Bool = { _ in true }) -> [(status: IISStatus, count: Int)] {
             statuses.filter { $0.status.role == role && condition($0.status) }
         }
-        let denied = lines(.denied)
-        if !denied.isEmpty {
-            let acl = denied.contains { $0.status.subStatus == 3 }
+        for role in [IISStatus.Role.denied, .rateLimited, .blocked] {
+            let refused = lines(role)
+            guard let cause = role.cause, let first = refused.first else { continue }
+            let acl = refused.contains { $0.status.subStatus == 3 }
             findings.append(Finding(
-                id: .forbiddenSentAs401, severity: .cause, confidence: 85,
-                title: acl ? "IIS refused access by the file's permissions (401.3)" : "IIS refused an authenticated request by a filter or the application (401.4, 401.5)",
-                explanation: "IIS logged \(total(denied)) 401 with sub-status \(codes(denied)): \(denied[0].status.meaning). The client authenticated (or came as the anonymous user); it is the resource that refuses it, which a new password will not change.",
-                fix: acl
-                    ? "Grant the account read access to the file or folder (icacls PATH /grant \"DOMAIN\\user:(RX)\"; for anonymous access, the anonymous user, IUSR, or the application pool identity when anonymous runs as it)."
-                    : "Read the ISAPI filter's or the application's log for why it refused the request; the user authenticated.",
-                evidence: denied.prefix(5).map(evidence)))
-        }
-        let limited = lines(.rateLimited)
-        if !limited.isEmpty {
-            findings.append(Finding(
-                id: .rateLimited, severity: .cause, confidence: 90,
-                title: "IIS Dynamic IP Restrictions refused requests as too many (\(codes(limited)))",
-                explanation: "\(total(limited)) request(s) got 401 because their address sent too many requests at once or in the time window; Dynamic IP Restrictions answers so when its deny action is Unauthorized.",
-                fix: "Slow the client down or raise maxConcurrentRequests / maxRequests in <dynamicIpSecurity> (or add the client to the allowed addresses), then retry.",
-                evidence: limited.prefix(5).map(evidence)))
-        }
-        let blocked = lines(.blocked)
-        if !blocked.isEmpty {
-            findings.append(Finding(
-                id: .blockedByFirewall, severity: .cause, confidence: 90,
-                title: "IIS refused the address or host name by its deny list (\(codes(blocked)))",
-                explanation: "\(total(blocked)) request(s) got 401 because the client's address or host name is denied by <ipSecurity> (IP and Domain Restrictions), whatever credential it sends.",
-                fix: "Remove the address from the deny list in <system.webServer><security><ipSecurity>, or make the request from an allowed address.",
-                evidence: blocked.prefix(5).map(evidence)))
+                id: cause, severity: .cause, confidence: role == .denied ? 85 : 90,
+                title: "IIS refused \(total(refused)) request(s) with \(codes(refused)): \(first.status.meaning)",
+                explanation: "IIS logged 401 with sub-status \(codes(refused)): \(role.consequence).",
+                fix: role.fix(acl: acl), evidence: refused.prefix(5).map(evidence)))
         }
         let negotiation = lines(.refusedCredential) { isSSPIFailure($0.win32Status) }
         let unfinished = report.unanswered.filter(\.handshakeStarted)
