@@ -76,7 +76,8 @@ def verify(authenticate: bytes, server_challenge: bytes, passwords: dict) -> str
 def handler(passwords, mode="keep-alive", seen=None):
     """An IIS-like handler: `mode` is `keep-alive` (healthy), `close-after-challenge` (HTTP keep-alive off, as
     IIS with keep-alive disabled or a proxy without affinity), `negotiate-only` (the NTLM provider removed),
-    `no-method` (401.2 with no challenge: no authentication method enabled). `seen` collects the Authorization
+    `no-method` (401.2 with no challenge: no authentication method enabled), `page:401.3` (and 401.502, 401.503: an
+    IIS detailed error page for that sub-status). `seen` collects the Authorization
     values received."""
     class IIS(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -101,6 +102,16 @@ def handler(passwords, mode="keep-alive", seen=None):
             value = self.headers.get("Authorization", "")
             if seen is not None and value:
                 seen.append(value)
+            if mode.startswith("page:"):
+                # An IIS 10 detailed error page for one sub-status (texts from KB 981280 and Microsoft's 401.3 article,
+                # https://techcommunity.microsoft.com/t5/iis-support-blog/troubleshooting-http-401-3-errors-with-process-monitor/ba-p/347370).
+                code = mode[5:]
+                texts = {"401.3": "You do not have permission to view this directory or page because of the access control list (ACL) configuration or encryption settings for this resource on the Web server.",
+                         "401.502": "Too many requests from the same client IP; Dynamic IP Restriction Maximum request rate limit reached.",
+                         "401.503": "The IP address is included in the Deny list of IP Restriction."}
+                return self.refuse(["Negotiate", "NTLM"], body=(f"<html><head><title>IIS 10.0 Detailed Error - {code} - Unauthorized</title></head><body>"
+                                   f"<h3>HTTP Error {code} - Unauthorized</h3><h4>{texts[code]}</h4><table><tr><th>Module</th><td>&nbsp;&nbsp;&nbsp;IIS Web Core</td></tr>"
+                                   f"<tr><th>Error Code</th><td>&nbsp;&nbsp;&nbsp;0x80070005</td></tr></table></body></html>").encode())
             if mode == "no-method":
                 return self.refuse([], body=b"<html><head><title>IIS 10.0 Detailed Error - 401.2 - Unauthorized</title></head><body>"
                                             b"<h3>HTTP Error 401.2 - Unauthorized</h3><h4>You are not authorized to view this page due to invalid authentication headers.</h4>"

@@ -78,6 +78,14 @@ def test_iis_401_2_without_a_challenge_is_the_configuration():
         assert any("401.2" in line for line in report["findings"][0]["evidence"])
 
 
+@pytest.mark.parametrize("code, cause", [("401.3", "forbidden-sent-as-401"), ("401.502", "rate-limited"), ("401.503", "blocked-by-firewall")])
+def test_iis_error_pages_by_their_substatus(code, cause):
+    for base in iis("page:" + code):
+        report = doctor("--ntlm", "-u", "CONTOSO\\alice:Spring-2026!", base + "/finance/")
+        assert first_cause(report) == cause
+        assert any("0x80070005" in line for line in report["findings"][0]["evidence"])
+
+
 def test_header_decodes_the_messages_curl_sends(site):
     base, seen = site
     curl_status("--ntlm", "-u", "CONTOSO\\alice:Spring-2026!", base + "/")
