@@ -122,9 +122,10 @@ struct LineSink {
     private mutating func access(_ fields: AccessFields, _ line: UnsafeRawBufferPointer) {
         guard admits(fields.minute) else { return }
         count(status: fields.status, minute: fields.minute)
-        let client = fields.client.isEmpty ? "-" : line.text(fields.client)
-        let user = fields.user.map { line.text($0) }
+        // Strings are made only for the lines a report keeps: refusals and logins.
+        func client() -> String { fields.client.isEmpty ? "-" : line.text(fields.client) }
         if isRefusal(fields.status) {
+            let user = fields.user.map { line.text($0) }
             var kind: IISStatus.Role = user == nil ? .challenge : .refusedCredential
             if let subStatus = fields.subStatus {
                 let status = IISStatus(status: fields.status, subStatus: subStatus, win32Status: fields.win32Status ?? 0)
@@ -132,10 +133,12 @@ struct LineSink {
                 kind = status.role ?? kind
             }
             // W3C logs write the user agent's spaces as `+`.
-            let userAgent = fields.userAgent.map { format == .w3c ? line.text($0).replacingOccurrences(of: "+", with: " ") : line.text($0) }
-            refusal(status: fields.status, minute: fields.minute, client: client, user: user, path: fields.pathText, userAgent: userAgent, reason: nil, kind: kind)
-        } else if isLogin(fields.status), let user {
-            summary.addSuccess(user: user, client: client, minute: fields.minute)
+            let userAgent = fields.userAgent.map { format == .w3c ? line.text($0, plusAsSpace: true) : line.text($0) }
+            refusal(
+                status: fields.status, minute: fields.minute, client: client(), user: user, path: fields.pathText ?? fields.path.map { line.text($0) },
+                userAgent: userAgent, reason: nil, kind: kind)
+        } else if isLogin(fields.status), let user = fields.user {
+            summary.addSuccess(user: line.text(user), client: client(), minute: fields.minute)
         }
     }
 
@@ -154,9 +157,13 @@ struct LineSink {
         switch kind {
         case .challenge:
             summary.challenges += 1
-            summary.addChallenge(client: client, minute: minute, leg: false)
+            // Only IIS logs the user of every login it accepts (Windows, Basic): elsewhere a token's or a cookie's
+            // login shows no user, and a client would look challenged and never let in.
+            if format == .w3c { summary.addChallenge(client: client, minute: minute, leg: false) }
         case .handshakeLeg:
             summary.handshakeLegs += 1
+            // ``count(status:minute:)`` has just opened this line's minute.
+            if minute != nil { bucket.handshakeLegs += 1 }
             summary.addChallenge(client: client, minute: minute, leg: true)
         case .refusedCredential:
             summary.refusedCredentials += 1

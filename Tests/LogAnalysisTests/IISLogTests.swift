@@ -79,6 +79,24 @@ import Testing
         }
     }
 
+    /// NTLM's middle legs come with every Windows login: they do not hide a rise of refused logons from the onset.
+    @Test func onsetLeavesOutNTLMsMiddleLegs() async throws {
+        var text = "#Fields: date time c-ip cs-username sc-status sc-substatus sc-win32-status\n"
+        for minute in 0..<20 {
+            let time = String(format: "2025-03-11 09:%02d:00", minute)
+            for client in 0..<5 {
+                text += "\(time) 10.0.0.\(client) - 401 2 5\n\(time) 10.0.0.\(client) - 401 1 2148074254\n\(time) 10.0.0.\(client) CONTOSO\\u\(client) 200 0 0\n"
+            }
+            if minute >= 10 { for guess in 0..<10 { text += "\(time) 10.0.9.\(guess) CONTOSO\\svc 401 1 1326\n" } }
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("iis-\(UUID().uuidString).log").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let report = LogReport(await LogAnalyzer(cores: 1).analyze(paths: [path]))
+        let onset = try #require(report.onset)
+        #expect(onset.minute == 20158 * 1440 + 9 * 60 + 10)
+        #expect(onset.rateBefore == 5 && onset.rateAfter == 15)
+    }
+
     @Test func userAgentSpacesAndDashesAreReadAsIISWritesThem() {
         let fields = W3CFields(names: "date time c-ip cs-username cs(User-Agent) sc-status sc-substatus sc-win32-status")!
         var clock = MinuteClock()

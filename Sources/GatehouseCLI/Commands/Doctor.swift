@@ -13,15 +13,17 @@ struct DoctorCommand: AsyncParsableCommand {
             apart: without credentials, with the scheme the challenge offers, the credential straight to a redirect target \
             on the same host, the same credential at a parent path of the realm, the https form of an http URL, a browser's \
             preflight (--origin), two repeats. At most 16 requests; a credential never goes to a host you did not name. \
+            --ntlm logs on with NTLMv2 as curl does; --negotiate says what a client without a Kerberos ticket needs. \
             Given a file instead, it works offline: a HAR export (every 401/407 of the session), an nginx or Apache \
             configuration or directory (--user/--password check one login as that server would; -u, --digest, -H and \
-            a URL after the configuration describe the client's request, answered as that server would), or log files \
+            a URL after the configuration describe the client's request, answered as that server would), an IIS site \
+            (web.config, a folder of them, applicationHost.config), or log files \
             (read together, as gatehouse logs). Exit status: 0 authorized and no cause; 1 a cause or a refusal; \
             2 unusable input.
             """)
 
     @Argument(help: ArgumentHelp(
-        "The URL; or a browser's HAR export, an nginx or Apache configuration (file or directory), or log files (read together, as gatehouse logs); or, after --, a failing curl command as pasted: -- curl -u a:b https://…",
+        "The URL; or a browser's HAR export, an nginx, Apache or IIS configuration (file or directory), or log files (read together, as gatehouse logs); or, after --, a failing curl command as pasted: -- curl -u a:b https://…",
         valueName: "target"))
     var targets: [String] = []
 

@@ -10,13 +10,16 @@ struct Header: ParsableCommand {
         discussion: """
             Give a whole header line or a bare value. Several values are one list, as repeated header fields are.
             A Basic credential shows its user but never its password; a JWT bearer token shows its claims; Digest
-            shows its algorithm and qop. Invalid input exits 2 and names the byte offset.
+            shows its algorithm and qop; an NTLM message its type, user, domain, workstation and NTLMv1 or v2 (never
+            the response), a Negotiate token the SPNEGO mechanisms and what it carries (Kerberos or NTLM). Invalid
+            input exits 2 and names the byte offset.
 
             Examples:
               gatehouse header 'WWW-Authenticate: Digest realm="api", qop="auth", algorithm=SHA-256, nonce="abc", Basic realm="api"'
               gatehouse header --json 'Basic realm="WallyWorld"'
               gatehouse header 'Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=='
               gatehouse header --as challenge 'Negotiate abc=='
+              gatehouse header 'Authorization: NTLM TlRMTVNTUAABAAAABoIIAAAAAAAAAAAAAAAAAAAAAAA='
             """
     )
 

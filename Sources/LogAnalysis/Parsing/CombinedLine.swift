@@ -93,4 +93,13 @@ extension UnsafeRawBufferPointer {
     func text(_ range: Range<Int>) -> String {
         String(decoding: UnsafeRawBufferPointer(rebasing: self[range]), as: UTF8.self)
     }
+
+    /// The bytes as text with each `+` read as a space, as W3C logs write the spaces of a field.
+    func text(_ range: Range<Int>, plusAsSpace: Bool) -> String {
+        guard plusAsSpace else { return text(range) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: range.count) { buffer in
+            for (index, byte) in self[range].enumerated() { buffer[index] = byte == 0x2B ? 0x20 : byte }
+            return String(decoding: buffer, as: UTF8.self)
+        }
+    }
 }

@@ -161,6 +161,9 @@ struct AccessFields {
     var client: Range<Int> = 0..<0
     var user: Range<Int>?
     var pathText: String?
+    /// The path as a byte range, for layouts that have it as its own field (W3C's `cs-uri-stem`): made a string only
+    /// for the lines a report keeps.
+    var path: Range<Int>?
     var userAgent: Range<Int>?
     /// IIS's `sc-substatus` and `sc-win32-status` (W3C logs only).
     var subStatus: Int?

@@ -11,21 +11,9 @@ import Glibc
 /// (https://learn.microsoft.com/en-us/windows/win32/http/w3c-logging,
 /// https://www.w3.org/TR/WD-logfile.html)
 struct W3CFields: Sendable, Hashable {
-    /// How many fields a line has.
-    let count: Int
-    let date: Int?
-    let time: Int?
-    let client: Int?
-    let user: Int?
-    let stem: Int?
-    let userAgent: Int?
-    let status: Int
-    let subStatus: Int?
-    let win32Status: Int?
-    /// A custom field logging `X-Forwarded-For` (IIS 8.5 and later), behind a load balancer whose address `c-ip` holds.
-    let forwardedFor: Int?
-    /// The last field a report reads: a line is split no further.
-    private let last: Int
+    /// What a report reads from each field, up to the last one it needs: a line is split no further.
+    private let layout: [Slot]
+    private var last: Int { layout.count - 1 }
 
     /// The fields IIS 8.0 and later log by default, for a file whose directive block is missing.
     static let iisDefault = W3CFields(
@@ -35,19 +23,17 @@ struct W3CFields: Sendable, Hashable {
     init?(names text: some StringProtocol) {
         let names = text.split(separator: " ", omittingEmptySubsequences: true).map { $0.lowercased() }
         func index(_ name: String) -> Int? { names.firstIndex(of: name) }
-        guard let status = index("sc-status") else { return nil }
-        count = names.count
-        date = index("date")
-        time = index("time")
-        client = index("c-ip")
-        user = index("cs-username")
-        stem = index("cs-uri-stem")
-        userAgent = index("cs(user-agent)")
-        self.status = status
-        subStatus = index("sc-substatus")
-        win32Status = index("sc-win32-status")
-        forwardedFor = index("x-forwarded-for")
-        last = [date, time, client, user, stem, userAgent, status, subStatus, win32Status, forwardedFor].compactMap { $0 }.max() ?? status
+        guard index("sc-status") != nil else { return nil }
+        let read: [(Int?, Slot)] = [
+            (index("date"), .date), (index("time"), .time), (index("c-ip"), .client), (index("cs-username"), .user),
+            (index("cs-uri-stem"), .stem), (index("cs(user-agent)"), .userAgent), (index("sc-status"), .status),
+            (index("sc-substatus"), .subStatus), (index("sc-win32-status"), .win32Status),
+            // A custom field logging `X-Forwarded-For` (IIS 8.5 and later), behind a load balancer whose address `c-ip` holds.
+            (index("x-forwarded-for"), .forwardedFor),
+        ]
+        var layout = [Slot](repeating: .skip, count: (read.compactMap(\.0).max() ?? 0) + 1)
+        for case let (index?, slot) in read { layout[index] = slot }
+        self.layout = layout
     }
 
     /// The layout of the first `#Fields:` directive among `lines`.
@@ -62,53 +48,67 @@ struct W3CFields: Sendable, Hashable {
         self.init(names: String(decoding: line.dropFirst(prefix.count), as: UTF8.self))
     }
 
-    /// The fields of one line, or nil when it has fewer fields than the layout reads or no three-digit status.
-    func parse(_ line: UnsafeRawBufferPointer, clock: inout MinuteClock) -> AccessFields? {
-        withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: last + 1) { ranges in
-            parse(line, into: ranges, clock: &clock)
-        }
+    /// What a report reads from a field.
+    enum Slot: UInt8, Sendable {
+        case skip, date, time, client, user, stem, userAgent, status, subStatus, win32Status, forwardedFor
     }
 
-    private func parse(_ line: UnsafeRawBufferPointer, into ranges: UnsafeMutableBufferPointer<Range<Int>>, clock: inout MinuteClock) -> AccessFields? {
+    /// The fields of one line, or nil when it has fewer fields than the layout reads or no three-digit status. One
+    /// pass: each field found with `memchr`, kept only when a report reads it.
+    func parse(_ line: UnsafeRawBufferPointer, clock: inout MinuteClock) -> AccessFields? {
         guard let base = line.baseAddress else { return nil }
+        var fields = AccessFields()
+        var date: Range<Int>?
+        var time: Range<Int>?
+        var forwarded: Range<Int>?
+        var statusSeen = false
         var start = 0
         for index in 0...last {
             guard start <= line.count else { return nil }
             let end = memchr(base + start, 0x20, line.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? line.count
-            ranges[index] = start..<end
-            start = end + 1
-        }
-        func present(_ index: Int?) -> Range<Int>? {
-            guard let index, !ranges[index].isEmpty, !(ranges[index].count == 1 && line[ranges[index].lowerBound] == 0x2D) else { return nil }
-            return ranges[index]
-        }
-        func number(_ index: Int?) -> Int? {
-            guard let range = present(index), range.count <= 10 else { return nil }
-            var value = 0
-            for offset in range {
-                guard line[offset] >= 0x30, line[offset] <= 0x39 else { return nil }
-                value = value * 10 + Int(line[offset] - 0x30)
+            defer { start = end + 1 }
+            let slot = layout[index]
+            if slot == .skip { continue }
+            // `-` is an empty field.
+            let range: Range<Int>? = end > start && !(end - start == 1 && line[start] == 0x2D) ? start..<end : nil
+            switch slot {
+            case .skip: break
+            case .date: date = range
+            case .time: time = range
+            case .client: if let range { fields.client = range }
+            case .user: fields.user = range
+            case .stem: fields.path = range
+            case .userAgent: fields.userAgent = range
+            case .status:
+                guard let range, range.count == 3, let status = Self.number(line, range) else { return nil }
+                fields.status = status
+                statusSeen = true
+            case .subStatus: fields.subStatus = range.flatMap { Self.number(line, $0) }
+            case .win32Status: fields.win32Status = range.flatMap { Self.number(line, $0) }
+            case .forwardedFor: forwarded = range
             }
-            return value
         }
-        guard ranges[status].count == 3, let status = number(status) else { return nil }
-        var fields = AccessFields()
-        fields.status = status
-        fields.subStatus = number(subStatus)
-        fields.win32Status = number(win32Status)
-        if let date = present(date), let time = present(time) {
+        guard statusSeen else { return nil }
+        if let date, let time {
             fields.minute = clock.w3cTime(date: UnsafeRawBufferPointer(rebasing: line[date]), time: UnsafeRawBufferPointer(rebasing: line[time]))
         }
-        if let forwarded = present(forwardedFor) {
+        if let forwarded {
             // The first address is the client's (`203.0.113.51,+10.0.0.4`: the load balancer appended its own).
             let end = forwarded.first { line[$0] == 0x2C || line[$0] == 0x2B } ?? forwarded.upperBound
             fields.client = forwarded.lowerBound..<end
-        } else if let client = present(client) {
-            fields.client = client
         }
-        fields.user = present(user)
-        fields.pathText = present(stem).map { line.text($0) }
-        fields.userAgent = present(userAgent)
         return fields
+    }
+
+    /// A decimal field of at most 10 digits.
+    @inline(__always) private static func number(_ line: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
+        guard range.count <= 10 else { return nil }
+        var value = 0
+        for offset in range {
+            let digit = line[offset] &- 0x30
+            guard digit <= 9 else { return nil }
+            value = value * 10 + Int(digit)
+        }
+        return value
     }
 }

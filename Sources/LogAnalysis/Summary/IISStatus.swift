@@ -107,8 +107,8 @@ public struct IISStatus: Sendable, Hashable, Comparable {
     }
 }
 
-/// The first legs of logins one client got, and whether they ever led to one, for the clients that are challenged
-/// and never log in: a client that cannot do the scheme (Windows authentication outside the domain) or an NTLM
+/// The first legs of logins one client got in IIS logs, which name the user of every login IIS accepts, for the
+/// clients that are challenged and never log in: a client that cannot do the scheme (Windows authentication outside the domain) or an NTLM
 /// handshake that a proxy breaks.
 public struct ClientChallenges: Sendable, Hashable {
     /// 401s without a credential (401.2 on IIS).

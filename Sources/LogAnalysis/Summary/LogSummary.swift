@@ -6,6 +6,8 @@ public struct TimelineBucket: Sendable, Hashable {
     public var unauthorized = 0
     public var forbidden = 0
     public var proxyAuthentication = 0
+    /// Of the 401s, NTLM's middle legs (IIS 401.1 with `SEC_E_NO_CREDENTIALS`): part of a login, not a refusal.
+    public var handshakeLegs = 0
     /// Failures named by error logs in that minute (they carry no status).
     public var errorLogFailures = 0
 }
@@ -109,8 +111,8 @@ public struct LogSummary: Sendable {
     /// IIS refusals by status, sub-status and Win32 code (at most ``subStatusLimit`` kinds).
     public var subStatuses: [IISStatus: Int] = [:]
     static let subStatusLimit = 1000
-    /// The challenges and NTLM legs each client got (at most ``clientLimit`` clients), to find the clients that are
-    /// challenged and never log in.
+    /// The challenges and NTLM legs each client got in IIS logs (at most ``clientLimit`` clients), to find the clients
+    /// that are challenged and never log in.
     public var challengesByClient: [String: ClientChallenges] = [:]
     public var timeline: [Int: TimelineBucket] = [:]
     /// 401, 403 and 407 responses by client, user, path and user agent.
@@ -228,6 +230,7 @@ extension TimelineBucket {
         unauthorized += other.unauthorized
         forbidden += other.forbidden
         proxyAuthentication += other.proxyAuthentication
+        handshakeLegs += other.handshakeLegs
         errorLogFailures += other.errorLogFailures
     }
 }

@@ -1,4 +1,5 @@
-/// When the refusals began: the minute that best splits the timeline of 401s (and error-log failures) into two
+/// When the refusals began: the minute that best splits the timeline of 401s (NTLM's middle legs aside, which
+/// every Windows login on IIS adds) and error-log failures into two
 /// constant rates (a least-squares change point, found with prefix sums in one pass), reported only when the rate
 /// after it is at least three times the rate before and at least one more per minute.
 public struct Onset: Sendable, Hashable {
@@ -17,7 +18,7 @@ public struct Onset: Sendable, Hashable {
         var prefix = [Int](repeating: 0, count: span + 1)
         for minute in 0..<span {
             let bucket = timeline[first + minute]
-            prefix[minute + 1] = prefix[minute] + (bucket?.unauthorized ?? 0) + (bucket?.errorLogFailures ?? 0)
+            prefix[minute + 1] = prefix[minute] + (bucket.map { $0.unauthorized - $0.handshakeLegs + $0.errorLogFailures } ?? 0)
         }
         // The least-squares split into two constant rates: the one that maximizes S₁²/n₁ + S₂²/n₂.
         let total = Double(prefix[span])

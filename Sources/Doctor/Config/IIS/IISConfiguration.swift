@@ -172,17 +172,20 @@ struct IISConfiguration {
         return base.isEmpty ? path : path.isEmpty ? base : base + "/" + path
     }
 
+    /// `folder`'s URL path below the site's root folder (a folder beside the root keeps its own path).
     static func relative(_ folder: String, to root: String) -> String {
-        guard !root.isEmpty else { return folder }
-        return folder == root ? "" : String(folder.dropFirst(root.count + 1))
+        guard !root.isEmpty, folder != root else { return folder == root ? "" : folder }
+        return folder.hasPrefix(root + "/") ? String(folder.dropFirst(root.count + 1)) : folder
     }
 
-    /// `web.config` and `applicationHost.config` files below `folder` (at most 500, hidden folders included, since
-    /// Visual Studio keeps IIS Express's under `.vs`).
+    /// `web.config` and `applicationHost.config` files below `folder` (at most 500, among the first 50,000 entries;
+    /// hidden folders included, since Visual Studio keeps IIS Express's under `.vs`).
     static func configFiles(in folder: String) -> [String] {
         var found: [String] = []
+        var seen = 0
         let enumerator = FileManager.default.enumerator(atPath: folder)
-        while let item = enumerator?.nextObject() as? String, found.count < 500 {
+        while let item = enumerator?.nextObject() as? String, found.count < 500, seen < 50_000 {
+            seen += 1
             let name = (item as NSString).lastPathComponent.lowercased()
             if name == "web.config" || name == "applicationhost.config" { found.append(item) }
         }
