@@ -54,7 +54,8 @@ struct LineSink {
                 }
                 return
             }
-            guard let fields = w3cFields.parse(line, clock: &clock) else { return unreadable(line, offset) }
+            var fields = AccessFields()
+            guard w3cFields.parse(line, into: &fields, clock: &clock) else { return unreadable(line, offset) }
             access(fields, line)
         case .json:
             guard let parsed = JSONLogLine.parse(line) else { return unreadable(line, offset) }
@@ -119,7 +120,7 @@ struct LineSink {
     }
 
     /// A line of a layout read by fields (a custom layout, W3C): IIS's sub-status says what a 401 was.
-    private mutating func access(_ fields: AccessFields, _ line: UnsafeRawBufferPointer) {
+    private mutating func access(_ fields: borrowing AccessFields, _ line: UnsafeRawBufferPointer) {
         guard admits(fields.minute) else { return }
         count(status: fields.status, minute: fields.minute)
         // Strings are made only for the lines a report keeps: refusals and logins.

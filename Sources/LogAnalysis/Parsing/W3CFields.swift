@@ -56,15 +56,20 @@ struct W3CFields: Sendable, Hashable {
     /// The fields of one line, or nil when it has fewer fields than the layout reads or no three-digit status. One
     /// pass: each field found with `memchr`, kept only when a report reads it.
     func parse(_ line: UnsafeRawBufferPointer, clock: inout MinuteClock) -> AccessFields? {
-        guard let base = line.baseAddress else { return nil }
         var fields = AccessFields()
+        return parse(line, into: &fields, clock: &clock) ? fields : nil
+    }
+
+    /// ``parse(_:clock:)`` into a caller's fields (no copy of the fields per line); false when the line does not fit.
+    func parse(_ line: UnsafeRawBufferPointer, into fields: inout AccessFields, clock: inout MinuteClock) -> Bool {
+        guard let base = line.baseAddress else { return false }
         var date: Range<Int>?
         var time: Range<Int>?
         var forwarded: Range<Int>?
         var statusSeen = false
         var start = 0
         for index in 0...last {
-            guard start <= line.count else { return nil }
+            guard start <= line.count else { return false }
             let end = memchr(base + start, 0x20, line.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? line.count
             defer { start = end + 1 }
             let slot = layout[index]
@@ -80,7 +85,7 @@ struct W3CFields: Sendable, Hashable {
             case .stem: fields.path = range
             case .userAgent: fields.userAgent = range
             case .status:
-                guard let range, range.count == 3, let status = Self.number(line, range) else { return nil }
+                guard let range, range.count == 3, let status = Self.number(line, range) else { return false }
                 fields.status = status
                 statusSeen = true
             case .subStatus: fields.subStatus = range.flatMap { Self.number(line, $0) }
@@ -88,7 +93,7 @@ struct W3CFields: Sendable, Hashable {
             case .forwardedFor: forwarded = range
             }
         }
-        guard statusSeen else { return nil }
+        guard statusSeen else { return false }
         if let date, let time {
             fields.minute = clock.w3cTime(date: UnsafeRawBufferPointer(rebasing: line[date]), time: UnsafeRawBufferPointer(rebasing: line[time]))
         }
@@ -97,7 +102,7 @@ struct W3CFields: Sendable, Hashable {
             let end = forwarded.first { line[$0] == 0x2C || line[$0] == 0x2B } ?? forwarded.upperBound
             fields.client = forwarded.lowerBound..<end
         }
-        return fields
+        return true
     }
 
     /// A decimal field of at most 10 digits.
