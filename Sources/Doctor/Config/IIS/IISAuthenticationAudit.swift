@@ -51,10 +51,10 @@ struct IISAuthenticationAudit {
         let states = Self.methods.map { (name: $0.name, state: enabled($0.name, at: path)) }
         let notInstalled = states.filter { $0.state.on && !installed($0.name) }
         let on = states.filter { $0.state.on && installed($0.name) }.map(\.name)
-        let anonymous = states[0].state
+        let anonymous = enabled("anonymousAuthentication", at: path)
         if on.isEmpty {
             let element = notInstalled.first?.state.element ?? anonymous.element ?? states.compactMap(\.state.element).last
-            let missing = notInstalled.map { name, _ in Self.methods.first { $0.name == name }!.module }
+            let missing = notInstalled.compactMap { name, _ in Self.methods.first { $0.name == name }?.module }
             findings.append(Finding(
                 id: .configError, severity: .cause, confidence: 92,
                 title: missing.isEmpty
@@ -69,7 +69,7 @@ struct IISAuthenticationAudit {
                 location: element?.location.description))
             return findings
         }
-        let windows = states[2].state
+        let windows = enabled("windowsAuthentication", at: path)
         let publicHosts = configuration.bindings.filter { Self.isInternetName($0.host) }
         // Bound only to intranet names, Windows authentication alone is the usual set-up; unknown bindings are warned of.
         if !anonymous.on, on == ["windowsAuthentication"], let element = windows.element, configuration.bindings.isEmpty || !publicHosts.isEmpty {
@@ -82,7 +82,7 @@ struct IISAuthenticationAudit {
                     + publicHosts.map { "binding \($0.protocolName) \($0.host) at \($0.element.location)" },
                 location: element.location.description))
         }
-        let basic = states[1].state
+        let basic = enabled("basicAuthentication", at: path)
         let https = configuration.bindings.contains { $0.protocolName == "https" }
         if basic.on, !configuration.bindings.isEmpty, !https, let element = basic.element {
             findings.append(Finding(

@@ -142,7 +142,7 @@ struct IISConfiguration {
     func collection(_ section: String, at urlPath: String, key: [String], addNames: Set<String> = ["add"]) -> (items: [(element: ConfigElement, layer: Layer)], removals: [ConfigElement]) {
         var items: [(element: ConfigElement, layer: Layer)] = []
         var removals: [ConfigElement] = []
-        func identity(_ element: ConfigElement) -> [String] { key.map { ($0 == "accessType" ? "" : element[$0] ?? "").lowercased() } }
+        func identity(_ element: ConfigElement) -> [String] { key.map { (element[$0] ?? "").lowercased() } }
         for (element, layer) in elements(section, at: urlPath) {
             for child in element.children {
                 let name = child.name.lowercased()
