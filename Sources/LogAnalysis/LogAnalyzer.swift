@@ -53,11 +53,13 @@ public struct LogAnalyzer: Sendable {
             unknown.files.append(FileReport(path: path, format: nil, bytes: size, compressed: compressed))
             return unknown
         }
+        // The layout W3C lines start under: the file's first `#Fields:`, or IIS's default fields.
+        let header = W3CFields.first(in: sample) ?? .iisDefault
         var summary: LogSummary
         if compressed {
-            summary = Self.readGzip(path: path, sink: sink(path: path, format: format, fields: W3CFields.first(in: sample) ?? .iisDefault), progress: progress)
+            summary = Self.readGzip(path: path, sink: sink(path: path, format: format, fields: header), progress: progress)
         } else {
-            summary = await readPlain(path: path, format: format, size: size, header: W3CFields.first(in: sample), progress: progress)
+            summary = await readPlain(path: path, format: format, size: size, header: header, progress: progress)
         }
         summary.files.append(FileReport(path: path, format: format, bytes: size, compressed: compressed))
         return summary
@@ -72,10 +74,9 @@ public struct LogAnalyzer: Sendable {
     /// Reads the ranges in parallel. Every W3C range starts under the file's first `#Fields:` layout (`header`); a range
     /// that follows a change of layout is read again under the layout in force at its start, which only a file whose
     /// fields change part-way costs.
-    private func readPlain(path: String, format: LogFormat, size: Int, header: W3CFields?, progress: (@Sendable (Int) -> Void)?) async -> LogSummary {
+    private func readPlain(path: String, format: LogFormat, size: Int, header: W3CFields, progress: (@Sendable (Int) -> Void)?) async -> LogSummary {
         let parts = size < parallelThreshold ? 1 : cores
         let ranges = (0..<parts).map { part in (size * part / parts)..<(size * (part + 1) / parts) }
-        let header = header ?? .iisDefault
         var read = await withTaskGroup(of: (Int, RangeReading).self) { group in
             for (index, range) in ranges.enumerated() {
                 group.addTask { [sink = sink(path: path, format: format, fields: header)] in

@@ -30,7 +30,7 @@ public struct ConfigDiagnosis: Sendable {
         let targets = isDirectory.boolValue ? mainFiles(in: path) : [path]
         if targets.isEmpty && isDirectory.boolValue || targets.first.flatMap(kind(of:)) == .iis {
             let (files, findings) = try IISAudit.findings(path: path)
-            return ConfigDiagnosis(server: .iis, files: files, findings: findings.sorted { ($0.severity, -$0.confidence, $0.location ?? "") < ($1.severity, -$1.confidence, $1.location ?? "") })
+            return ConfigDiagnosis(server: .iis, files: files, findings: ordered(findings))
         }
         guard let first = targets.first, let server = kind(of: first) else {
             throw ConfigReadError(location: SourceLocation(file: path, line: 0), message: "no nginx.conf, apache2.conf, httpd.conf or .htaccess here")
@@ -62,8 +62,13 @@ public struct ConfigDiagnosis: Sendable {
             }
             findings += found.filter { finding in scope.map { scope in finding.location.map(scope.contains) ?? true } ?? true }
         }
-        findings = findings.demotingObservations().sorted { ($0.severity, -$0.confidence, $0.location ?? "") < ($1.severity, -$1.confidence, $1.location ?? "") }
+        findings = ordered(findings)
         return ConfigDiagnosis(server: server, files: targets, findings: findings, modeled: exchanges)
+    }
+
+    /// Causes first, most likely first, then by file and line; observations a warning when a cause explains the refusal.
+    static func ordered(_ findings: [Finding]) -> [Finding] {
+        findings.demotingObservations().sorted { ($0.severity, -$0.confidence, $0.location ?? "") < ($1.severity, -$1.confidence, $1.location ?? "") }
     }
 
     /// The server whose configuration the file is: by its name, then by what it contains.

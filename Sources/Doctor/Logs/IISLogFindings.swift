@@ -66,7 +66,8 @@ enum IISLogFindings {
         for line in lines where !seen.contains(line.status.code) { seen.append(line.status.code) }
         return seen.joined(separator: ", ")
     }
-    private static func evidence(_ line: (status: IISStatus, count: Int)) -> String {
+    /// `3 × 401.1 1326 (ERROR_LOGON_FAILURE: …)`.
+    static func evidence(_ line: (status: IISStatus, count: Int)) -> String {
         "\(line.count) × \(line.status.code) \(line.status.win32Status)\(line.status.win32Meaning.map { " (\($0))" } ?? "")"
     }
 }

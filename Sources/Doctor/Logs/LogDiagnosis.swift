@@ -23,8 +23,7 @@ public struct LogDiagnosis: Sendable {
         if summary.refusedCredentials > 0, !failedClients.isEmpty, passwordRefusals {
             let users = Set(failedClients.values.flatMap(\.users.keys)).sorted()
             // IIS says which: its Win32 code is the logon's error (a bad password, a locked or disabled account).
-            let windows = report.subStatuses.filter { $0.status.role == .refusedCredential }
-                .map { "\($0.count) × \($0.status.code) \($0.status.win32Status)\($0.status.win32Meaning.map { " (\($0))" } ?? "")" }
+            let windows = report.subStatuses.filter { $0.status.role == .refusedCredential }.map(IISLogFindings.evidence)
             findings.append(Finding(
                 id: .credentialsRejected, severity: .cause, confidence: 60,
                 title: "Requests with a user name were refused",
