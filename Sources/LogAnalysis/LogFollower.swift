@@ -65,7 +65,7 @@ public struct LogFollower {
         let data = (try? handle.read(upToCount: size - file.offset)) ?? Data()
         file.offset += data.count
         if file.format == nil {
-            file.format = LogFormat.detect(String(decoding: data.prefix(65536), as: UTF8.self).split(separator: "\n").map(String.init))
+            file.format = LogFormat.detect(String(decoding: data.prefix(65536), as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init))
         }
         guard let format = file.format else { return LogSummary() }
         var sink = LineSink(format: format, path: file.path, custom: custom, w3cFields: file.w3cFields)
@@ -85,7 +85,8 @@ public struct LogFollower {
         defer { try? handle.close() }
         try? handle.seek(toOffset: UInt64(max(0, size - (1 << 20))))
         guard let tail = try? handle.read(upToCount: 1 << 20) else { return nil }
-        return String(decoding: tail, as: UTF8.self).split(separator: "\n").reversed()
+        // By newline, not by "\n": IIS writes CRLF, which a String holds as one character.
+        return String(decoding: tail, as: UTF8.self).split(whereSeparator: \.isNewline).reversed()
             .first { $0.hasPrefix("#Fields:") }
             .flatMap { W3CFields(names: $0.dropFirst("#Fields:".count)) }
     }

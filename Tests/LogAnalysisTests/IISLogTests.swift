@@ -142,4 +142,20 @@ import Testing
         #expect(summary.statuses[401] == 1 && summary.refusedCredentials == 1 && summary.unreadable == 0)
         #expect(summary.users.top(1).first?.key == "CONTOSO\\bob")
     }
+
+    /// IIS writes CRLF: the layout of the file's last block is found in a file of CRLF lines.
+    @Test func theLastLayoutOfACRLFFileIsRead() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("u_ex\(UUID().uuidString).log").path
+        let first = "#Fields: date time c-ip cs-username sc-status sc-substatus sc-win32-status\r\n2025-03-11 08:00:00 10.0.0.1 - 200 0 0\r\n"
+        let second = "#Fields: date time c-ip cs-username sc-substatus sc-win32-status sc-status\r\n2025-03-11 08:00:01 10.0.0.1 - 0 0 200\r\n"
+        try (first + second).write(toFile: path, atomically: true, encoding: .utf8)
+        var follower = LogFollower(paths: [path], format: nil)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data("2025-03-11 08:00:02 10.0.0.9 CONTOSO\\bob 1 1326 401\r\n".utf8))
+        try handle.close()
+        let summary = follower.poll()
+        #expect(summary.problems.isEmpty, "\(summary.problems)")
+        #expect(summary.statuses[401] == 1 && summary.refusedCredentials == 1 && summary.unreadable == 0, "\(summary.statuses[200]) \(summary.requests)")
+    }
 }
