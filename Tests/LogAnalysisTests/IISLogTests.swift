@@ -108,8 +108,17 @@ import Testing
             #expect(parsed.flatMap { $0.userAgent.map { bytes.text($0) } } == "Mozilla/5.0+(Windows+NT+10.0)")
             #expect(parsed?.minute == 20158 * 1440 + 8 * 60)
         }
-        // Too few fields, or a status that is not three digits, is not a line of this layout.
-        for text in ["2025-03-11 08:00:40 10.10.2.40 -", "2025-03-11 08:00:40 10.10.2.40 - UA 4O1 1 0"] {
+        // Spaces after the last field, or a user agent whose spaces another writer left as spaces: the fields around
+        // the user agent are still the right ones.
+        for text in ["2025-03-11 08:00:40 10.10.2.40 CONTOSO\\bob UA 401 1 1326  ", "2025-03-11 08:00:40 10.10.2.40 CONTOSO\\bob Mozilla/5.0 (X11; Linux) 401 1 1326"] {
+            Array(text.utf8).withUnsafeBytes { bytes in
+                let parsed = fields.parse(bytes, clock: &clock)
+                #expect(parsed?.status == 401 && parsed?.win32Status == 1326, "\(text)")
+                #expect(parsed.flatMap { $0.user.map { bytes.text($0) } } == "CONTOSO\\bob", "\(text)")
+            }
+        }
+        // Too few fields (at the end or in the middle), or a status that is not three digits, is not a line of this layout.
+        for text in ["2025-03-11 08:00:40 10.10.2.40 -", "2025-03-11 08:00:40 - UA 401 1", "2025-03-11 08:00:40 10.10.2.40 - UA 4O1 1 0"] {
             #expect(Array(text.utf8).withUnsafeBytes { fields.parse($0, clock: &clock) } == nil)
         }
     }

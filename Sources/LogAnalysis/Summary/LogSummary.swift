@@ -54,12 +54,12 @@ public struct ClientFailures: Sendable, Hashable {
 
     mutating func add(user: String?, minute: Int?) {
         all.add(minute: minute)
-        if let user, users[user] != nil || users.count < Self.userLimit { users[user, default: MinuteSpan()].add(minute: minute) }
+        if let user { users.update(user, limit: Self.userLimit, from: MinuteSpan()) { $0.add(minute: minute) } }
     }
 
     mutating func merge(_ other: ClientFailures) {
         all.merge(other.all)
-        for (user, span) in other.users where users[user] != nil || users.count < Self.userLimit { users[user, default: MinuteSpan()].merge(span) }
+        users.merge(bounded: other.users, limit: Self.userLimit) { $0.merge($1) }
     }
 }
 
@@ -71,11 +71,11 @@ public struct UserSuccesses: Sendable, Hashable {
     static let clientLimit = 8
 
     mutating func add(client: String, minute: Int?) {
-        if clients[client] != nil || clients.count < Self.clientLimit { clients[client, default: MinuteSpan()].add(minute: minute) }
+        clients.update(client, limit: Self.clientLimit, from: MinuteSpan()) { $0.add(minute: minute) }
     }
 
     mutating func merge(_ other: UserSuccesses) {
-        for (client, span) in other.clients where clients[client] != nil || clients.count < Self.clientLimit { clients[client, default: MinuteSpan()].merge(span) }
+        clients.merge(bounded: other.clients, limit: Self.clientLimit) { $0.merge($1) }
     }
 }
 
@@ -150,22 +150,16 @@ public struct LogSummary: Sendable {
         refusedCredentials += other.refusedCredentials
         handshakeLegs += other.handshakeLegs
         otherUnauthorized += other.otherUnauthorized
-        for (status, count) in other.subStatuses where subStatuses[status] != nil || subStatuses.count < Self.subStatusLimit {
-            subStatuses[status, default: 0] += count
-        }
-        for (client, challenges) in other.challengesByClient where challengesByClient[client] != nil || challengesByClient.count < Self.clientLimit {
-            challengesByClient[client, default: ClientChallenges()].merge(challenges)
-        }
-        for (minute, bucket) in other.timeline { timeline[minute, default: TimelineBucket()].add(bucket) }
+        subStatuses.merge(bounded: other.subStatuses, limit: Self.subStatusLimit, +=)
+        challengesByClient.merge(bounded: other.challengesByClient, limit: Self.clientLimit) { $0.merge($1) }
+        timeline.merge(bounded: other.timeline) { $0.add($1) }
         clients.merge(other.clients)
         users.merge(other.users)
         paths.merge(other.paths)
         userAgents.merge(other.userAgents)
-        for (client, failures) in other.failuresByClient { failuresByClient[client, default: ClientFailures()].merge(failures) }
-        for (client, failures) in other.errorLogFailuresByClient { errorLogFailuresByClient[client, default: ClientFailures()].merge(failures) }
-        for (user, successes) in other.successesByUser where successesByUser[user] != nil || successesByUser.count < Self.userLimit {
-            successesByUser[user, default: UserSuccesses()].merge(successes)
-        }
+        failuresByClient.merge(bounded: other.failuresByClient) { $0.merge($1) }
+        errorLogFailuresByClient.merge(bounded: other.errorLogFailuresByClient) { $0.merge($1) }
+        successesByUser.merge(bounded: other.successesByUser, limit: Self.userLimit) { $0.merge($1) }
         reasons.merge(other.reasons)
         errorLogLines += other.errorLogLines
         files += other.files
@@ -188,11 +182,9 @@ public struct LogSummary: Sendable {
 
     mutating func addFailure(client: String, user: String?, minute: Int?, fromErrorLog: Bool = false) {
         if fromErrorLog {
-            if errorLogFailuresByClient[client] == nil, errorLogFailuresByClient.count >= Self.clientLimit { return }
-            errorLogFailuresByClient[client, default: ClientFailures()].add(user: user, minute: minute)
+            errorLogFailuresByClient.update(client, limit: Self.clientLimit, from: ClientFailures()) { $0.add(user: user, minute: minute) }
         } else {
-            if failuresByClient[client] == nil, failuresByClient.count >= Self.clientLimit { return }
-            failuresByClient[client, default: ClientFailures()].add(user: user, minute: minute)
+            failuresByClient.update(client, limit: Self.clientLimit, from: ClientFailures()) { $0.add(user: user, minute: minute) }
         }
     }
 
@@ -203,15 +195,16 @@ public struct LogSummary: Sendable {
     }
 
     mutating func addSubStatus(_ status: IISStatus) {
-        if subStatuses[status] != nil || subStatuses.count < Self.subStatusLimit { subStatuses[status, default: 0] += 1 }
+        subStatuses.update(status, limit: Self.subStatusLimit, from: 0) { $0 += 1 }
     }
 
     mutating func addChallenge(client: String, minute: Int?, leg: Bool) {
-        if challengesByClient[client] == nil, challengesByClient.count >= Self.clientLimit { return }
-        if leg {
-            challengesByClient[client, default: ClientChallenges()].legs.add(minute: minute)
-        } else {
-            challengesByClient[client, default: ClientChallenges()].challenges.add(minute: minute)
+        challengesByClient.update(client, limit: Self.clientLimit, from: ClientChallenges()) { challenges in
+            if leg {
+                challenges.legs.add(minute: minute)
+            } else {
+                challenges.challenges.add(minute: minute)
+            }
         }
     }
 
@@ -219,8 +212,7 @@ public struct LogSummary: Sendable {
     public var authenticatedClients: Set<String> { Set(successesByUser.values.flatMap(\.clients.keys)) }
 
     mutating func addSuccess(user: String, client: String, minute: Int?) {
-        if successesByUser[user] == nil, successesByUser.count >= Self.userLimit { return }
-        successesByUser[user, default: UserSuccesses()].add(client: client, minute: minute)
+        successesByUser.update(user, limit: Self.userLimit, from: UserSuccesses()) { $0.add(client: client, minute: minute) }
     }
 }
 

@@ -11,12 +11,12 @@ public struct TopCounter: Sendable {
     }
 
     public mutating func add(_ key: String, _ count: Int = 1) {
-        counts[key, default: 0] += count
+        counts.update(key, from: 0) { $0 += count }
         if counts.count > capacity * 2 { prune() }
     }
 
     public mutating func merge(_ other: TopCounter) {
-        for (key, count) in other.counts { counts[key, default: 0] += count }
+        counts.merge(bounded: other.counts, +=)
         dropped += other.dropped
         if counts.count > capacity * 2 { prune() }
     }
@@ -29,6 +29,8 @@ public struct TopCounter: Sendable {
     private mutating func prune() {
         let kept = counts.sorted { $0.value > $1.value }.prefix(capacity)
         dropped += counts.values.reduce(0, +) - kept.reduce(0) { $0 + $1.value }
-        counts = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+        counts = [:]
+        counts.keepSparse(adding: capacity * 2)
+        for (key, count) in kept { counts[key] = count }
     }
 }
