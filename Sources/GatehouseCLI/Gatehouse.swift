@@ -10,7 +10,7 @@ struct Gatehouse: AsyncParsableCommand {
             Exit status: 0 fine; 1 a problem found (a check or verification failed); 2 input that cannot be read or \
             parsed; 64 usage.
             """,
-        version: "0.1.0",
+        version: BuildInfo.description,
         subcommands: [Serve.self, Explain.self, DoctorCommand.self, Logs.self, APIKey.self, Header.self, Htpasswd.self, Htdigest.self, Token.self]
     )
 }

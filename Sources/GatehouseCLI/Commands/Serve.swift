@@ -12,7 +12,9 @@ struct Serve: AsyncParsableCommand {
             With --config, the YAML file (see docs/gateway.md). Without it, gatehouse.yaml in the current folder if \
             there is one, else the embedded default: a demo page on 127.0.0.1:8080 protected by Digest and Basic, \
             with one user, admin, whose password is printed the first time. SIGHUP, or saving the config file, \
-            reloads it.
+            reloads it. With --check, reads and validates everything serve would (config, TLS certificate, store, \
+            user, group and key files, JWKS URLs), prints what it would serve and what to fix, and exits 0 when the \
+            gateway would start, 1 when not, like nginx -t.
             """)
 
     @Option(name: .shortAndLong, help: "The configuration file.")
@@ -21,7 +23,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Listen on this port instead (0 picks a free one; the port is printed).")
     var port: Int?
 
+    @Flag(help: "Check the configuration and everything it names, print what would be served, and exit (0: it would start).")
+    var check = false
+
     func run() async throws {
+        if check { return try await runCheck() }
         var logger = Logger(label: "gatehouse")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         var settings: GatewayConfig
@@ -52,6 +58,16 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(2)
         }
         try await app.runService()
+    }
+
+    private func runCheck() async throws {
+        guard let file = config ?? (FileManager.default.fileExists(atPath: "gatehouse.yaml") ? "gatehouse.yaml" : nil) else {
+            print("gatehouse: no config file given and no gatehouse.yaml here: serve would use the embedded default, which is always valid")
+            return
+        }
+        let report = await GatewayCheck.run(file: URL(fileURLWithPath: file).standardizedFileURL.path)
+        print(CheckReportText(report).text, terminator: "")
+        if !report.passed { throw ExitCode(1) }
     }
 
     private func announceDefault(password: String?) {
