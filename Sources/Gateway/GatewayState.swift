@@ -35,8 +35,8 @@ public final class GatewayState: Sendable {
         nonceCounter = store.isShared ? StoreNonceCounter(store: store) : InMemoryDigestNonceCounter()
         self.httpClient = httpClient
         self.logger = logger
-        audit = try AuditWriter(store: store, accessLog: config.accessLog, logger: logger)
-        snapshot = Mutex(try await Self.build(config, store: store, httpClient: httpClient, passwords: passwords, nonceCounter: nonceCounter))
+        audit = try AuditWriter(store: store, accessLog: config.accessLog, logger: logger, metrics: metrics)
+        snapshot = Mutex(try await Self.build(config, store: store, httpClient: httpClient, passwords: passwords, nonceCounter: nonceCounter, metrics: metrics))
     }
 
     var current: Snapshot { snapshot.withLock { $0 } }
@@ -47,7 +47,7 @@ public final class GatewayState: Sendable {
         guard let file = current.config.file else { return }
         do {
             let config = try ConfigLoader.load(path: file)
-            let fresh = try await Self.build(config, store: store, httpClient: httpClient, passwords: passwords, nonceCounter: nonceCounter)
+            let fresh = try await Self.build(config, store: store, httpClient: httpClient, passwords: passwords, nonceCounter: nonceCounter, metrics: metrics)
             snapshot.withLock { $0 = fresh }
             passwords.invalidateCache()
             logger.info("reloaded \(file)")
@@ -58,14 +58,14 @@ public final class GatewayState: Sendable {
 
     private static func build(
         _ config: GatewayConfig, store: any GatewayStore, httpClient: HTTPClient, passwords: PasswordVerifier,
-        nonceCounter: any DigestNonceCounter
+        nonceCounter: any DigestNonceCounter, metrics: GatewayMetrics
     ) async throws -> Snapshot {
         // One set of signing keys signs at the token endpoint and verifies on the bearer routes that take them.
         let signingKeys = config.tokens.map { SigningKeys(store: store, rotation: $0.keyRotation, accessLifetime: $0.accessLifetime) }
         let routes = try await RouteBuilder(
             config: config, store: store, httpClient: httpClient, passwords: passwords, nonceCounter: nonceCounter, signingKeys: signingKeys
         ).build()
-        let lockout = try await LockoutGuard(settings: config.lockout, store: store)
+        let lockout = try await LockoutGuard(settings: config.lockout, store: store, metrics: metrics)
         var tokens: TokenEndpoint?
         if let settings = config.tokens, let signingKeys {
             tokens = TokenEndpoint(

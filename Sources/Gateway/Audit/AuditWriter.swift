@@ -16,11 +16,14 @@ public final class AuditWriter: Service, Sendable {
     private let store: any GatewayStore
     private let accessLog: FileHandle?
     private let logger: Logger
+    /// Hears whether the store took each batch.
+    private let metrics: GatewayMetrics
 
     /// `accessLog` is `-` for standard output, a path (appended to), or nil.
-    public init(store: any GatewayStore, accessLog: String?, logger: Logger) throws {
+    public init(store: any GatewayStore, accessLog: String?, logger: Logger, metrics: GatewayMetrics = GatewayMetrics()) throws {
         self.store = store
         self.logger = logger
+        self.metrics = metrics
         switch accessLog {
         case nil: self.accessLog = nil
         case "-": self.accessLog = .standardOutput
@@ -60,7 +63,9 @@ public final class AuditWriter: Service, Sendable {
         guard !toStore.isEmpty else { return }
         do {
             try await store.append(toStore)
+            metrics.storeAnswered(true)
         } catch {
+            metrics.storeAnswered(false)
             let kept = toStore.suffix(Self.maximumUnsaved)
             unsaved.withLock { $0 = Array(kept) + $0 }
             let dropped = toStore.count - kept.count

@@ -11,15 +11,18 @@ import Synchronization
 public final class LockoutGuard: Sendable {
     let settings: GatewayConfig.Lockout
     let store: any GatewayStore
+    /// Counts the bans started, and hears whether the store answered.
+    let metrics: GatewayMetrics
     private let bans = Mutex<[String: Ban]>([:])
     private let lastSync = Mutex<ContinuousClock.Instant>(.now)
     /// Keys with failures recorded by this instance, so a success writes to the store only when there is
     /// something to forget.
     private let failing = Mutex<Set<String>>([])
 
-    public init(settings: GatewayConfig.Lockout, store: any GatewayStore) async throws {
+    public init(settings: GatewayConfig.Lockout, store: any GatewayStore, metrics: GatewayMetrics = GatewayMetrics()) async throws {
         self.settings = settings
         self.store = store
+        self.metrics = metrics
         try await sync()
     }
 
@@ -38,14 +41,27 @@ public final class LockoutGuard: Sendable {
     public func recordFailure(keys: [String], now: Date = Date()) async -> Ban? {
         guard settings.failures > 0 else { return nil }
         failing.withLock { $0.formUnion(keys) }
-        let counts = (try? await store.recordFailure(keys: keys, at: now, windowStart: now.addingTimeInterval(-settings.window))) ?? [:]
+        let counts: [String: Int]
+        do {
+            counts = try await store.recordFailure(keys: keys, at: now, windowStart: now.addingTimeInterval(-settings.window))
+            metrics.storeAnswered(true)
+        } catch {
+            // Refusing goes on without the store; the failure is not counted, and the metric says why.
+            metrics.storeAnswered(false)
+            return nil
+        }
         var newest: Ban?
         for (key, count) in counts where count >= settings.failures {
             let ban = Ban(
                 key: key, since: now, until: now.addingTimeInterval(settings.ban),
                 reason: "\(count) failures within \(Int(settings.window))s")
-            try? await store.ban(ban)
+            do {
+                try await store.ban(ban)
+            } catch {
+                metrics.storeAnswered(false)
+            }
             bans.withLock { $0[key] = ban }
+            metrics.banStarted(key: key)
             newest = ban
         }
         return newest
@@ -77,7 +93,14 @@ public final class LockoutGuard: Sendable {
             last = .now
             return true
         }
-        if due { try? await sync() }
+        if due {
+            do {
+                try await sync()
+                metrics.storeAnswered(true)
+            } catch {
+                metrics.storeAnswered(false)
+            }
+        }
     }
 
     private func sync() async throws {
