@@ -2,6 +2,6 @@
 /// puts this file back afterwards; a build from the source tree says so instead.
 enum BuildInfo {
     static let version = "0.15.0"
-    static let commit = "commit 626e9eb224d2, with uncommitted changes"
+    static let commit = "built from source"
     static var description: String { "\(version) (\(commit))" }
 }

@@ -14,6 +14,38 @@ import Testing
         #expect(throws: PasswordsError.self) { try file.set("a:b", hash: PasswordHash("x")) }
     }
 
+    /// A file the gateway reads through its group (root:gatehouse 0640, as the package makes it) keeps its group and
+    /// mode when an operator adds a user, as Apache's htpasswd (which rewrites in place) leaves it; a new file gets
+    /// the umask's mode, as `htpasswd -c` makes it, so that nginx's workers can read it.
+    @Test func rewritingKeepsOwnerGroupAndMode() throws {
+        let folder = NSTemporaryDirectory() + "gatehouse-files-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/users.htpasswd"
+        var file = HtpasswdFile()
+        try file.set("alice", hash: PasswordHash("{SHA}x"))
+        try file.write(to: path)
+        func attributes() throws -> (mode: Int, group: Int) {
+            let values = try FileManager.default.attributesOfItem(atPath: path)
+            return ((values[.posixPermissions] as? NSNumber)?.intValue ?? -1, (values[.groupOwnerAccountID] as? NSNumber)?.intValue ?? -1)
+        }
+        let mask = Int(umask(0o022))
+        umask(mode_t(mask))
+        #expect(try attributes().mode == 0o666 & ~mask)
+        // Another group than the process's: root may give any; anyone else one of their supplementary groups.
+        let groups = (0..<Int(getgroups(0, nil))).isEmpty ? [] : { () -> [gid_t] in
+            var list = [gid_t](repeating: 0, count: Int(getgroups(0, nil)))
+            return Array(list[0..<Int(getgroups(Int32(list.count), &list))])
+        }()
+        let other = getuid() == 0 ? 1 : try #require(groups.first { $0 != getgid() }, "needs root or a supplementary group to test the group")
+        try FileManager.default.setAttributes([.groupOwnerAccountID: NSNumber(value: other), .posixPermissions: NSNumber(value: 0o640)], ofItemAtPath: path)
+        try file.set("bob", hash: PasswordHash("{SHA}y"))
+        try file.write(to: path)
+        let after = try attributes()
+        #expect(after.mode == 0o640 && after.group == Int(other))
+        #expect(try HtpasswdFile(path: path).users == ["alice", "bob"])
+    }
+
     @Test func malformedLineNamesTheLine() {
         do {
             _ = try HtpasswdFile(contents: "alice:x\nno colon here\n", path: "users")
