@@ -9,7 +9,7 @@ import Store
 /// exactly as `serve` builds them), says what it would serve, and warns about what would refuse or expose at run time.
 /// It opens no listener; the store is opened as `serve` opens it (a SQLite file is created when missing).
 public enum GatewayCheck {
-    /// Days before a certificate's expiry from which the check warns (certbot renews at 30).
+    /// How long before a certificate expires the check warns about it (certbot renews 30 days before).
     static let expiryWarning: TimeInterval = 14 * 86400
 
     public static func run(file: String, logger: Logger = Logger(label: "gatehouse.check")) async -> CheckReport {
