@@ -61,8 +61,14 @@ struct UserFileCheck {
         if !des.isEmpty {
             findings.append(.warning(path, "DES crypt hashes for \(Self.names(des)) check only the first 8 characters of a password: re-hash with -B"))
         }
+        // Whether crypt(3) knows a format is asked of one hash per format (a yescrypt hash costs tens of milliseconds,
+        // and the unit runs this check at every start); only a format it refuses is looked at hash by hash.
         let crypt: [PasswordFormat] = [.md5Crypt, .sha256Crypt, .sha512Crypt, .yescrypt]
-        let unverifiable = entries.filter { crypt.contains($0.hash.format) && SystemCrypt.crypt(password: "probe", setting: $0.hash.stored) == nil }.map(\.user)
+        let unverifiable = crypt.flatMap { format -> [String] in
+            let hashes = entries.filter { $0.hash.format == format }
+            guard let first = hashes.first, SystemCrypt.crypt(password: "probe", setting: first.hash.stored) == nil else { return [] }
+            return hashes.filter { SystemCrypt.crypt(password: "probe", setting: $0.hash.stored) == nil }.map(\.user)
+        }
         if !unverifiable.isEmpty {
             findings.append(.warning(path, "this machine's crypt(3) cannot verify the hashes of \(Self.names(unverifiable)): their logins always fail"))
         }
