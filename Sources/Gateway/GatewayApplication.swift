@@ -20,10 +20,7 @@ public enum GatewayApplication {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         let store = try config.store.open()
-        var clientConfiguration = HTTPClient.Configuration()
-        clientConfiguration.redirectConfiguration = .disallow
-        clientConfiguration.decompression = .disabled
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let httpClient = makeHTTPClient()
         let state: GatewayState
         do {
             state = try await GatewayState(config: config, store: store, httpClient: httpClient, logger: logger)
@@ -60,6 +57,17 @@ public enum GatewayApplication {
                 await onServerRunning(port)
             },
             logger: logger)
+    }
+}
+
+extension GatewayApplication {
+    /// The client that fetches JWKS URLs and forwards to upstreams: never follows a redirect (credentials stay with
+    /// the host they were meant for), passes bodies on as they are.
+    static func makeHTTPClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 }
 

@@ -35,9 +35,7 @@ public enum GatewayCheck {
             return report
         }
         // The routes as serve builds them: user, group and key files parsed, JWKS URLs fetched.
-        var settings = HTTPClient.Configuration()
-        settings.redirectConfiguration = .disallow
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
+        let client = GatewayApplication.makeHTTPClient()
         do {
             _ = try await GatewayState(config: config, store: store, httpClient: client, logger: logger)
         } catch {
@@ -47,17 +45,15 @@ public enum GatewayCheck {
         return report
     }
 
-    /// The certificate and key load as a pair, and the certificate is within its validity.
+    /// The certificate and key load as a pair, as the TLS listener loads them, and the certificate is within its
+    /// validity.
     static func certificate(_ tls: GatewayConfig.TLS, now: Date = Date()) -> [CheckFinding] {
         let certificates: [NIOSSLCertificate]
         do {
-            certificates = try NIOSSLCertificate.fromPEMFile(tls.certificate)
-            let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
-            var configuration = TLSConfiguration.makeServerConfiguration(
-                certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
-            configuration.applicationProtocols = ["http/1.1"]
+            let listener = try CertificateReloader(certificate: tls.certificate, key: tls.key) { _ in }
             // Building the context is where BoringSSL checks that the key belongs to the certificate.
-            _ = try NIOSSLContext(configuration: configuration)
+            _ = try NIOSSLContext(configuration: listener.configuration())
+            certificates = try NIOSSLCertificate.fromPEMFile(tls.certificate)
         } catch {
             return [.error(tls.certificate, "the certificate and key (\(tls.key)) cannot be used: \(error)")]
         }
