@@ -434,6 +434,35 @@ def chromium(*arguments):
     return webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
 
 
+_READ_CHARTS = """
+const box = e => e.getBoundingClientRect();
+const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+return [...document.querySelectorAll('figure.chart')].map(figure => {
+  const svg = box(figure.querySelector('svg'));
+  const axis = name => {
+    const ticks = [...figure.querySelectorAll(`g.axis.${name} .tick text`)];
+    const boxes = ticks.map(box);
+    return {title: (figure.querySelector(`g.axis.${name} .axis-title`) || {}).textContent || '',
+            ticks: ticks.map(t => t.textContent),
+            overlapping: boxes.some((a, i) => boxes.slice(i + 1).some(b => overlap(a, b))),
+            outside: boxes.some(b => b.left < svg.left - 1 || b.right > svg.right + 1)};
+  };
+  return {id: figure.id, caption: figure.querySelector('figcaption').textContent, x: axis('x'), y: axis('y'),
+          legend: [...figure.querySelectorAll('ul.legend li')].map(l => l.textContent),
+          bars: figure.querySelectorAll('g.bars rect').length,
+          smallestText: Math.min(...[...figure.querySelectorAll('svg text')].map(t => box(t).height))};
+});
+"""
+
+
+def read_charts(driver):
+    """What a reader finds in each chart (`figure.chart`) of the page open in `driver`, measured by the browser as
+    drawn: caption, axis titles, tick labels, legend, number of bars, the height of the smallest text, and whether two
+    tick labels of an axis overlap or one sticks out of the chart."""
+    return driver.execute_script(_READ_CHARTS)
+
+
+
 @pytest.fixture
 def server_folder():
     """A scratch folder that the servers' own users (www-data) can read, as the doctor checks files for them."""

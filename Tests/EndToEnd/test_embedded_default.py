@@ -43,7 +43,7 @@ def test_the_embedded_default_challenges_then_lets_the_printed_password_in_and_o
         assert dashboard.status_code == 200 and dashboard.url == url + "/gatehouse/"
         assert "Active bans" in dashboard.text
         for _ in range(50):   # the audit trail is written in batches every 100 ms
-            refusals = int(re.search(r"<b id=count-401>(\d+)</b>", dashboard.text).group(1))
+            refusals = int(re.search(r"<dd id=\"count-401\">(\d+)</dd>", dashboard.text).group(1))
             if refusals >= 1:
                 break
             time.sleep(0.1)

@@ -2,12 +2,13 @@
 from several loopback addresses. Every count in the report must equal the ground truth computed from the traffic
 this test sent; the error logs' reasons must match the failures sent; brute force and credential stuffing are named.
 Corrupt input (truncated gzip, binary garbage, 1 MB lines) is reported by offset and the rest still counted."""
-import gzip, json, os, shutil, subprocess, tempfile, time
+import gzip, json, os, re, shutil, subprocess, tempfile, time
 
 import pytest
 import requests
 
-from conftest import APACHE, BINARY, NGINX, PrivateGateway, Serving, apache_basic_site, apache_prologue, caddy, caddy_basicauth, config, free_port, nginx_config
+from conftest import (APACHE, BINARY, NGINX, PrivateGateway, Serving, apache_basic_site, apache_prologue, caddy, caddy_basicauth, chromium, config,
+                      free_port, nginx_config, read_charts)
 
 
 def curl(*args):
@@ -127,7 +128,31 @@ def test_nginx_access_and_error_logs(files):
     check(report, truth)
     assert [f["format"] for f in report["files"]] == ["combined", "nginx-error"]
     check_custom(folder, report, "$time_iso8601|$remote_addr|$remote_user|$status|$request|$http_user_agent")
+    check_html_report(folder, report)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def check_html_report(folder, report):
+    """`gatehouse logs --html` opened in headless Chromium: the timeline has both axes titled and ticked, its legend,
+    and as many 401s in its bars' tooltips as the report counts; the page needs no script and nothing from elsewhere."""
+    page = os.path.join(folder, "report.html")
+    subprocess.run([BINARY, "logs", "--html", page, os.path.join(folder, "access.log"), os.path.join(folder, "error.log")], check=True, capture_output=True, timeout=60)
+    html = open(page).read()
+    assert "<script" not in html.lower() and "//" not in "".join(re.findall(r'(?:src|href)="([^"]*)"', html))
+    browser = chromium("--window-size=1000,900")
+    try:
+        browser.get("file://" + page)
+        (timeline,) = read_charts(browser)
+        assert timeline["x"]["title"].startswith("time (UTC)") and timeline["y"]["title"].startswith("responses per")
+        assert timeline["y"]["ticks"][0] == "0" and len(timeline["y"]["ticks"]) >= 2 and timeline["x"]["ticks"], timeline
+        assert not timeline["x"]["overlapping"] and not timeline["x"]["outside"] and not timeline["y"]["outside"], timeline
+        assert timeline["legend"] == ["401 and error-log failures", "403", "407"]
+        tooltips = browser.execute_script("return [...document.querySelectorAll('#timeline rect title')].map(t => t.textContent)")
+        red = sum(int(m) for tip in tooltips for m in re.findall(r"(\d+) 401 and error-log failures", tip))
+        assert red >= report["status"]["401"], (red, report["status"])
+        browser.save_screenshot(os.path.join(os.path.dirname(os.path.abspath(__file__)), "artifacts", "logs-report.png"))
+    finally:
+        browser.quit()
 
 
 def test_apache_access_and_error_logs(files):

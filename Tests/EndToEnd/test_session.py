@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 import requests
 
-from conftest import NGINX, PrivateGateway, Serving, chromium, free_port, nginx_config, serve
+from conftest import NGINX, PrivateGateway, Serving, chromium, free_port, nginx_config, read_charts, serve
 from test_tls import make_certificate
 
 ARTIFACTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "artifacts")
@@ -247,37 +247,97 @@ def test_api_clients_get_401_not_a_login_page(gateway):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_dashboard_shows_live_figures_and_unbans(files, upstream, browser):
+@pytest.fixture
+def refused_gateway(files, upstream):
+    """A gateway with an admin dashboard that has refused: 4 first challenges from 127.0.0.1, then a guesser on
+    127.0.0.7 banned after 3 wrong passwords. Yields the gateway, the challenges' request ids and the guesses'."""
     import subprocess
-    from selenium.webdriver.common.by import By
     config = session_config(upstream).replace("lockout: { failures: 0 }", "lockout: { failures: 3, window: 10m, ban: 10m }")
     config = config.replace("routes:\n", "admin: { path: /gatehouse/, users: [alice] }\nroutes:\n  - path: /basic/\n    schemes: [basic]\n    users: users.htpasswd\n")
     with PrivateGateway(files, config) as gateway:
-        ids = []
-        for _ in range(4):   # first challenges from the browser's address
-            ids.append(requests.get(gateway.url + "/basic/").headers["X-Request-Id"])
-        for attempt in range(4):   # a guesser on another loopback address, banned after 3
-            subprocess.run(["curl", "-s", "-o", "/dev/null", "--interface", "127.0.0.7", "-u", f"user-bcrypt:guess{attempt}", gateway.url + "/basic/"], check=True)
-        log_in(browser, gateway.url, page="/gatehouse/")
-        assert browser.current_url == gateway.url + "/gatehouse/"
-        assert int(browser.find_element(By.ID, "count-401").text) >= 7
-        assert int(browser.find_element(By.ID, "count-429").text) >= 1
-        assert "password-mismatch" in browser.find_element(By.ID, "reasons").text
-        assert "ip:127.0.0.7" in browser.find_element(By.ID, "bans").text
-        assert browser.find_elements(By.CSS_SELECTOR, "#chart rect"), "the chart has bars"
-        assert "/basic/" in browser.find_element(By.ID, "config").text
-        shot(browser, "dashboard")
-        browser.find_element(By.ID, "id").send_keys(ids[0])
-        submit(browser)
-        assert "reason:  no-credentials" in browser.find_element(By.ID, "explained").text
+        challenges = [requests.get(gateway.url + "/basic/").headers["X-Request-Id"] for _ in range(4)]
+        guesses = []
+        for attempt in range(4):
+            headers = subprocess.run(["curl", "-s", "-D", "-", "-o", "/dev/null", "--interface", "127.0.0.7", "-u", f"user-bcrypt:guess{attempt}", gateway.url + "/basic/"],
+                                     check=True, capture_output=True, text=True).stdout
+            guesses.append(re.search(r"(?im)^x-request-id: *(\S+)", headers).group(1))
+        yield gateway, challenges, guesses
+
+
+def test_dashboard_shows_live_figures_and_unbans(refused_gateway, browser, files):
+    import subprocess
+    from selenium.webdriver.common.by import By
+    gateway, ids, _ = refused_gateway
+    log_in(browser, gateway.url, page="/gatehouse/")
+    assert browser.current_url == gateway.url + "/gatehouse/"
+    assert int(browser.find_element(By.ID, "count-401").text) >= 7
+    assert int(browser.find_element(By.ID, "count-429").text) >= 1
+    assert "password-mismatch" in browser.find_element(By.ID, "reasons").text
+    assert "ip:127.0.0.7" in browser.find_element(By.ID, "bans").text
+    assert browser.find_elements(By.CSS_SELECTOR, "#chart rect"), "the chart has bars"
+    assert "/basic/" in browser.find_element(By.ID, "config").text
+    shot(browser, "dashboard")
+    browser.find_element(By.ID, "id").send_keys(ids[0])
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form[method=get] button"))
+    assert "reason:  no-credentials" in browser.find_element(By.ID, "explained").text
+    browser.get(gateway.url + "/gatehouse/")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, '#bans button[aria-label="Unban ip:127.0.0.7"]'))
+    assert "ip:127.0.0.7" not in text(browser)
+    shot(browser, "dashboard-unbanned")
+    unbanned = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--interface", "127.0.0.7", gateway.url + "/basic/"], capture_output=True, text=True)
+    assert unbanned.stdout == "401", "the ban is lifted"
+    bob, _ = login(gateway.url, user="bob", password="bob-pw")
+    assert bob.get(gateway.url + "/gatehouse/").status_code == 403, "only admins"
+
+
+def test_dashboard_reads_at_a_glance_on_a_desktop_and_a_phone(refused_gateway, browser):
+    """Issue 15's dashboard: the counters in one row, every chart with both axes titled and ticked and the time chart
+    with its legend, readable and unclipped at a phone's width, each reason linked to what `gatehouse explain` says
+    of it; and nothing on the page needs a script or anything from elsewhere."""
+    from selenium.webdriver.common.by import By
+    gateway, _, guesses = refused_gateway
+    log_in(browser, gateway.url, page="/gatehouse/")
+    page = requests.Session()
+    page.cookies.update({c["name"]: c["value"] for c in browser.get_cookies()})
+    html = page.get(gateway.url + "/gatehouse/").text
+    assert "<script" not in html.lower() and not re.search(r'(?:src|href)="(?:https?:)?//', html), "no script, nothing from elsewhere"
+
+    browser.set_window_size(1280, 1000)
+    browser.get(gateway.url + "/gatehouse/")
+    tops = {round(counter.location["y"]) for counter in browser.find_elements(By.CSS_SELECTOR, ".counters div")}
+    assert len(tops) == 1, "the six counters stand in one row on a desktop"
+    for width, name in ((1280, "desktop"), (390, "phone")):
+        browser.set_window_size(width, 1000)
         browser.get(gateway.url + "/gatehouse/")
-        click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, '#bans button[aria-label="Unban ip:127.0.0.7"]'))
-        assert "ip:127.0.0.7" not in text(browser)
-        shot(browser, "dashboard-unbanned")
-        unbanned = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--interface", "127.0.0.7", gateway.url + "/basic/"], capture_output=True, text=True)
-        assert unbanned.stdout == "401", "the ban is lifted"
-        bob, _ = login(gateway.url, user="bob", password="bob-pw")
-        assert bob.get(gateway.url + "/gatehouse/").status_code == 403, "only admins"
+        charts = {chart["id"]: chart for chart in read_charts(browser)}
+        assert set(charts) == {"chart", "reasons", "routes"}, name
+        for chart in charts.values():
+            for axis in ("x", "y"):
+                assert chart[axis]["title"].strip(), f"{name}: {chart['id']} has a {axis} axis title"
+                assert not chart[axis]["overlapping"] and not chart[axis]["outside"], f"{name}: {chart['id']} {axis} labels apart and inside: {chart[axis]}"
+            assert chart["bars"] > 0 and chart["smallestText"] >= 9, f"{name}: {chart['id']} has bars and text of at least 9 px: {chart}"
+        minute = charts["chart"]
+        assert all(re.fullmatch(r"\d\d:\d\d", tick) for tick in minute["x"]["ticks"]) and len(minute["x"]["ticks"]) >= 3, minute["x"]
+        assert minute["y"]["ticks"][0] == "0" and len(minute["y"]["ticks"]) >= 2, minute["y"]
+        assert minute["legend"] == ["401 Unauthorized", "403 Forbidden", "429 Banned"]
+        assert "time (UTC)" in minute["x"]["title"] and "per minute" in minute["y"]["title"]
+        for small in ("reasons", "routes"):
+            assert charts[small]["x"]["ticks"][0] == "0" and "refusals" in charts[small]["x"]["title"]
+        assert "password-mismatch" in charts["reasons"]["y"]["ticks"] and "/basic/" in charts["routes"]["y"]["ticks"]
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= browser.execute_script("return window.innerWidth"), \
+            f"{name}: nothing wider than the screen"
+        browser.execute_script("window.scrollTo(0, 0)")
+        shot(browser, f"dashboard-{name}")
+
+    explained = gateway.explain(guesses[0])
+    assert explained["reason"] == "password-mismatch"
+    links = {link.text: link for link in browser.find_elements(By.CSS_SELECTOR, "#reasons a")}
+    assert {"password-mismatch", "no-credentials"} <= set(links), links.keys()
+    links["password-mismatch"].click()
+    assert browser.current_url.endswith("#reason-password-mismatch")
+    meaning = browser.find_element(By.XPATH, "//dt[@id='reason-password-mismatch']/following-sibling::dd[1]").text
+    fix = browser.find_element(By.XPATH, "//dt[@id='reason-password-mismatch']/following-sibling::dd[2]").text
+    assert meaning == explained["meaning"] and fix == "Fix: " + explained["fix"], "the dashboard says what `gatehouse explain` says"
 
 
 def test_a_user_banned_elsewhere_loses_the_open_session(files, upstream, tmp_path):

@@ -71,40 +71,26 @@ enum LogsHTML {
             body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
             table{border-collapse:collapse;margin:.5rem 0}td,th{border-bottom:1px solid #d0d7de;padding:.2rem .8rem;text-align:left}
             td:nth-child(2){text-align:right;font-variant-numeric:tabular-nums}.onset{color:#b42318;font-weight:600}
-            svg{width:100%;height:auto}.legend span{display:inline-block;width:.8em;height:.8em;margin:0 .3em 0 1em}
+            \(ChartStyle.css)
             </style></head><body>
             \(body)</body></html>
 
             """
     }
 
-    /// Stacked bars per bucket: 401 (red), 403 (amber), 407 (blue); the onset as a line.
+    /// Stacked bars per bucket: 401 (red), 403 (amber), 407 (blue), with the dashboard's axes and legend; the onset
+    /// as a line.
     static func chart(_ report: LogReport) -> String {
         let points = report.points
-        guard !points.isEmpty else { return "<p>No timestamps.</p>\n" }
-        let width = 800.0
-        let height = 200.0
-        let top = Double(max(points.map { $0.counts.unauthorized + $0.counts.forbidden + $0.counts.proxyAuthentication + $0.counts.errorLogFailures }.max() ?? 0, 1))
-        let barWidth = width / Double(points.count)
-        var svg = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height) + 20)\" role=\"img\" aria-label=\"401, 403 and 407 per \(report.bucketMinutes) minutes\">\n"
-        for (index, point) in points.enumerated() {
-            var y = height
-            let x = Double(index) * barWidth
-            for (value, color) in [(point.counts.unauthorized + point.counts.errorLogFailures, "#d92d20"), (point.counts.forbidden, "#f79009"), (point.counts.proxyAuthentication, "#2e90fa")] where value > 0 {
-                let h = Double(value) / top * height
-                y -= h
-                svg += "<rect x=\"\(format(x))\" y=\"\(format(y))\" width=\"\(format(max(barWidth - 1, 1)))\" height=\"\(format(h))\" fill=\"\(color)\"><title>\(LogReport.time(point.minute)): \(value)</title></rect>\n"
-            }
-        }
-        if let onset = report.onset, let first = points.first {
-            let x = Double(onset.minute - first.minute) / Double(report.bucketMinutes) * barWidth
-            svg += "<line x1=\"\(format(x))\" x2=\"\(format(x))\" y1=\"0\" y2=\"\(Int(height))\" stroke=\"#1b1f24\" stroke-dasharray=\"4 3\"/>\n"
-        }
-        svg += "<text x=\"0\" y=\"\(Int(height) + 16)\" font-size=\"12\">\(LogReport.time(points[0].minute))</text>\n"
-        svg += "<text x=\"\(Int(width))\" y=\"\(Int(height) + 16)\" font-size=\"12\" text-anchor=\"end\">\(LogReport.time(points[points.count - 1].minute))</text>\n</svg>\n"
-        svg += "<p class=legend><span style=\"background:#d92d20\"></span>401 and error-log failures<span style=\"background:#f79009\"></span>403<span style=\"background:#2e90fa\"></span>407</p>\n"
-        return svg
+        guard let first = points.first, let last = points.last else { return "<p>No timestamps.</p>\n" }
+        let counts = Dictionary(points.map { ($0.minute, [$0.counts.unauthorized + $0.counts.errorLogFailures, $0.counts.forbidden, $0.counts.proxyAuthentication]) },
+                                uniquingKeysWith: { first, _ in first })
+        let per = report.bucketMinutes == 1 ? "per minute" : "per \(report.bucketMinutes) minutes"
+        var chart = TimeChart(
+            id: "timeline", title: "401, 403 and 407 \(per)",
+            series: [.init("401 and error-log failures", color: "#d92d20"), .init("403", color: "#f79009"), .init("407", color: "#2e90fa")],
+            minutes: first.minute...last.minute, bucketMinutes: report.bucketMinutes, counts: counts, countTitle: "responses \(per)")
+        chart.marker = report.onset.map { (minute: $0.minute, label: "onset") }
+        return chart.html()
     }
-
-    static func format(_ value: Double) -> String { String(format: "%.1f", value) }
 }
