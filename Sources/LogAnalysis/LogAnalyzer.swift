@@ -30,7 +30,8 @@ public struct LogAnalyzer: Sendable {
     public func analyze(paths: [String], progress: (@Sendable (Int) -> Void)? = nil) async -> LogSummary {
         var total = LogSummary()
         for path in paths {
-            total.merge(await analyze(path: path, progress: progress))
+            var part = await analyze(path: path, progress: progress)
+            total.absorb(&part)
         }
         return total
     }
@@ -94,7 +95,7 @@ public struct LogAnalyzer: Sendable {
                 read[index] = Self.readRange(path: path, sink: sink(path: path, format: format, fields: layout), range: ranges[index], progress: nil)
             }
             layout = read[index].lastFields ?? layout
-            merged.merge(read[index].summary)
+            merged.absorb(&read[index].summary)
         }
         return merged
     }

@@ -38,7 +38,10 @@ public struct LogFollower {
     /// What was appended since the last poll, as a summary.
     public mutating func poll() -> LogSummary {
         var total = LogSummary()
-        for index in files.indices { total.merge(read(&files[index])) }
+        for index in files.indices {
+            var part = read(&files[index])
+            total.absorb(&part)
+        }
         history.append(total.statuses[401])
         if history.count > Self.window + Self.baseline { history.removeFirst(history.count - Self.window - Self.baseline) }
         return total

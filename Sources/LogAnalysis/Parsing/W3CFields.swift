@@ -82,7 +82,7 @@ struct W3CFields: Sendable, Hashable {
                 starts[index] = space + 1
             }
             /// The field at `index`; nil when the layout lacks it or the line has `-` (empty).
-            func field(_ index: Int) -> Range<Int>? {
+            @inline(__always) func field(_ index: Int) -> Range<Int>? {
                 guard index >= 0 else { return nil }
                 let range = starts[index]..<(starts[index + 1] - 1)
                 return range.isEmpty || (range.count == 1 && line[range.lowerBound] == 0x2D) ? nil : range

@@ -26,17 +26,25 @@ extension Dictionary {
     /// is, not rehashed entry by entry), so merging the parts of a large log costs the size of the smaller parts;
     /// room for both is made first (``keepSparse(adding:)``): inserting tens of thousands of keys into a table
     /// filling up to its maximum load made long probe chains, a merge of two 28,000-client tables 8 times slower.
-    /// `combine` must not depend on which side a value came from.
-    mutating func merge(bounded other: Self, limit: Int = .max, _ combine: (inout Value, Value) -> Void) {
-        var smaller = other
-        if other.count > count { swap(&self, &smaller) }
-        keepSparse(adding: Swift.min(smaller.count, Swift.max(limit - count, 0)))
-        for (key, value) in smaller {
+    /// `other` is left empty: when its table is the larger, this one takes it over, which is free only if nothing
+    /// else holds it (a shared table is copied whole at its first change). `combine` must not depend on which side a
+    /// value came from.
+    mutating func absorb(bounded other: inout Self, limit: Int = .max, _ combine: (inout Value, Value) -> Void) {
+        if other.count > count { swap(&self, &other) }
+        keepSparse(adding: Swift.min(other.count, Swift.max(limit - count, 0)))
+        for (key, value) in other {
             if let index = index(forKey: key) {
                 combine(&values[index], value)
             } else if count < limit {
                 self[key] = value
             }
         }
+        other = [:]
+    }
+
+    /// ``absorb(bounded:limit:_:)`` of a table the caller keeps.
+    mutating func merge(bounded other: Self, limit: Int = .max, _ combine: (inout Value, Value) -> Void) {
+        var other = other
+        absorb(bounded: &other, limit: limit, combine)
     }
 }

@@ -140,7 +140,16 @@ public struct LogSummary: Sendable {
     var firstMinute: Int? { timeline.keys.min() }
     var lastMinute: Int? { timeline.keys.max() }
 
+    /// Adds the counts of a summary the caller keeps (``absorb(_:)`` of a copy).
     public mutating func merge(_ other: LogSummary) {
+        var other = other
+        absorb(&other)
+    }
+
+    /// Adds `other`'s counts, taking over its tables rather than copying them (`other` is left spent): the parts of a
+    /// large log each hold up to ``clientLimit`` clients, and copying the larger table before changing it cost the
+    /// merge, which no other core shares, as much again.
+    public mutating func absorb(_ other: inout LogSummary) {
         lines += other.lines
         requests += other.requests
         unreadable += other.unreadable
@@ -150,17 +159,17 @@ public struct LogSummary: Sendable {
         refusedCredentials += other.refusedCredentials
         handshakeLegs += other.handshakeLegs
         otherUnauthorized += other.otherUnauthorized
-        subStatuses.merge(bounded: other.subStatuses, limit: Self.subStatusLimit, +=)
-        challengesByClient.merge(bounded: other.challengesByClient, limit: Self.clientLimit) { $0.merge($1) }
-        timeline.merge(bounded: other.timeline) { $0.add($1) }
-        clients.merge(other.clients)
-        users.merge(other.users)
-        paths.merge(other.paths)
-        userAgents.merge(other.userAgents)
-        failuresByClient.merge(bounded: other.failuresByClient) { $0.merge($1) }
-        errorLogFailuresByClient.merge(bounded: other.errorLogFailuresByClient) { $0.merge($1) }
-        successesByUser.merge(bounded: other.successesByUser, limit: Self.userLimit) { $0.merge($1) }
-        reasons.merge(other.reasons)
+        subStatuses.absorb(bounded: &other.subStatuses, limit: Self.subStatusLimit, +=)
+        challengesByClient.absorb(bounded: &other.challengesByClient, limit: Self.clientLimit) { $0.merge($1) }
+        timeline.absorb(bounded: &other.timeline) { $0.add($1) }
+        clients.absorb(&other.clients)
+        users.absorb(&other.users)
+        paths.absorb(&other.paths)
+        userAgents.absorb(&other.userAgents)
+        failuresByClient.absorb(bounded: &other.failuresByClient) { $0.merge($1) }
+        errorLogFailuresByClient.absorb(bounded: &other.errorLogFailuresByClient) { $0.merge($1) }
+        successesByUser.absorb(bounded: &other.successesByUser, limit: Self.userLimit) { $0.merge($1) }
+        reasons.absorb(&other.reasons)
         errorLogLines += other.errorLogLines
         files += other.files
     }

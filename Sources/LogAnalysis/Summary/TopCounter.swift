@@ -15,9 +15,11 @@ public struct TopCounter: Sendable {
         if counts.count > capacity * 2 { prune() }
     }
 
-    public mutating func merge(_ other: TopCounter) {
-        counts.merge(bounded: other.counts, +=)
+    /// Adds `other`'s counts, taking over its table (`other` is left empty).
+    mutating func absorb(_ other: inout TopCounter) {
+        counts.absorb(bounded: &other.counts, +=)
         dropped += other.dropped
+        other.dropped = 0
         if counts.count > capacity * 2 { prune() }
     }
 
