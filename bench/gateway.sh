@@ -2,13 +2,14 @@
 # Gateway benchmark: wrk against Gatehouse, nginx auth_basic, Apache mod_auth_basic and Caddy basicauth, each
 # protecting the same small file on 127.0.0.1, in one run on this machine. Scenarios: no auth, Basic with an $apr1$
 # user, Basic with a bcrypt cost-10 user, and (Gatehouse only) a JWT bearer. Prints requests/s, p99 and the ratio to
-# nginx, then the time of an unknown user against a wrong password on Gatehouse.
+# nginx; then the same over HTTP/2 with TLS (h2load, 32 connections of 10 streams) against nginx (`http2`), Caddy
+# and Gatehouse; then the time of an unknown user against a wrong password on Gatehouse.
 #   bench/gateway.sh [seconds per run, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-10}
 source bench/servers.sh
-ensure_packages wrk nginx apache2 apache2-utils caddy curl libcrypt-dev libsqlite3-dev
+ensure_packages wrk nghttp2-client openssl nginx apache2 apache2-utils caddy curl libcrypt-dev libsqlite3-dev
 swift build -c release --product gatehouse >/dev/null
 GATEHOUSE="$(swift build -c release --show-bin-path)/gatehouse"
 
@@ -30,8 +31,17 @@ print(i + "." + b(hmac.new(sys.argv[1].encode(), i.encode(), hashlib.sha256).dig
 PY
 )
 
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$W/key.pem" -out "$W/cert.pem" 2>/dev/null
 start_nginx 2 "    server {
         listen 127.0.0.1:18580;
+        root $W/www;
+        location /auth/ { auth_basic \"bench\"; auth_basic_user_file $W/users; }
+    }
+    server {
+        listen 127.0.0.1:18590 ssl http2;
+        ssl_certificate $W/cert.pem;
+        ssl_certificate_key $W/key.pem;
         root $W/www;
         location /auth/ { auth_basic \"bench\"; auth_basic_user_file $W/users; }
     }"
@@ -48,9 +58,11 @@ cat > "$W/caddy/Caddyfile" <<CONF
 {
     admin off
     auto_https off
+    default_sni 127.0.0.1
     storage file_system $W/caddy/storage
 }
-http://127.0.0.1:18582 {
+http://127.0.0.1:18582, https://127.0.0.1:18592 {
+    tls $W/cert.pem $W/key.pem
     root * $W/www
     file_server
     basicauth /auth/* {
@@ -76,9 +88,15 @@ routes:
     public: true
 CONF
 (cd "$W" && exec "$GATEHOUSE" serve --config gatehouse.yaml >/dev/null 2>&1) & PIDS+=($!)
+sed -e 's/^listen: .*/listen: 127.0.0.1:18593/' -e 's/^store: .*/store: sqlite:gatehouse-tls.sqlite\ntls: { certificate: cert.pem, key: key.pem }/' \
+    "$W/gatehouse.yaml" > "$W/gatehouse-tls.yaml"
+(cd "$W" && exec "$GATEHOUSE" serve --config gatehouse-tls.yaml >/dev/null 2>&1) & PIDS+=($!)
 
 for port in 18580 18581 18582 18583; do
     for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/none/" && break; sleep 0.2; done
+done
+for port in 18590 18592 18593; do
+    for _ in $(seq 50); do curl -sk --http2 -o /dev/null "https://127.0.0.1:$port/none/" && break; sleep 0.2; done
 done
 
 basic() { printf 'Authorization: Basic %s' "$(printf '%s' "$1" | base64 -w0)"; }
@@ -110,6 +128,37 @@ for scenario in none apr1 bcrypt jwt; do
         ratio="-"
         [ -n "${NGINX[$scenario]:-}" ] && ratio=$(echo "scale=2; $rps / ${NGINX[$scenario]}" | bc)
         printf '%-10s %-22s %12s %10s %8s %14s\n' "$server" "$scenario" "$rps" "$p99" "$non2xx" "$ratio"
+    done
+done
+
+# run_h2 PORT PATH [HEADER] -> "req/s 2xx-share": h2load over TLS, 32 connections of 10 concurrent streams.
+run_h2() {
+    local out rps done2xx total
+    if [ -n "${3:-}" ]; then out=$(h2load -t2 -c32 -m10 -D "$DURATION" -H "$3" "https://127.0.0.1:$1$2" 2>&1)
+    else out=$(h2load -t2 -c32 -m10 -D "$DURATION" "https://127.0.0.1:$1$2" 2>&1); fi
+    rps=$(echo "$out" | awk '/^finished in/ {print $4}')
+    total=$(echo "$out" | awk '/^requests:/ {print $6}')
+    done2xx=$(echo "$out" | awk '/^status codes:/ {print $3}')
+    echo "${rps:-0} ${done2xx:-0}/${total:-0}"
+}
+
+echo
+echo "HTTP/2 over TLS (h2load -c32 -m10)"
+printf '%-10s %-22s %12s %16s %14s\n' server scenario "req/s" "2xx/done" "ratio to nginx"
+declare -A NGINX_H2
+for scenario in none apr1 bcrypt; do
+    for server in nginx caddy gatehouse; do
+        case $server in nginx) port=18590;; caddy) port=18592;; gatehouse) port=18593;; esac
+        case $scenario in
+            none) path=/none/; header="";;
+            apr1) path=/auth/; header=$(basic apr1user:apr1-pw); [ $server = caddy ] && continue;;
+            bcrypt) path=/auth/; header=$(basic bcryptuser:bcrypt-pw);;
+        esac
+        read -r rps share <<<"$(run_h2 "$port" "$path" "$header")"
+        [ $server = nginx ] && NGINX_H2[$scenario]=$rps
+        ratio="-"
+        [ -n "${NGINX_H2[$scenario]:-}" ] && ratio=$(echo "scale=2; $rps / ${NGINX_H2[$scenario]}" | bc)
+        printf '%-10s %-22s %12s %16s %14s\n' "$server" "$scenario" "$rps" "$share" "$ratio"
     done
 done
 

@@ -2,8 +2,10 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HummingbirdHTTP2
 import HummingbirdTLS
 import Logging
+import NIOSSL
 import ServiceLifecycle
 import Store
 import Synchronization
@@ -29,16 +31,12 @@ public enum GatewayApplication {
             throw error
         }
         var services: [any Service] = [state.audit, Reloader(state: state), Housekeeping(state: state), HTTPClientService(client: httpClient)]
-        let connections = config.connections
-        let registry = ConnectionRegistry(cap: connections.perAddress, exempt: config.trustedProxies)
-        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionGuard(settings: connections, registry: registry)])
-        var server = HTTPServerBuilder.http1(configuration: http1)
         let redirect = HTTPSRedirect(httpsPort: config.port)
+        var certificates: CertificateReloader?
         if let tls = config.tls {
-            let certificates = try CertificateReloader(certificate: tls.certificate, key: tls.key) { error in
+            certificates = try CertificateReloader(certificate: tls.certificate, key: tls.key) { error in
                 logger.error("tls: kept the previous certificate: \(error)")
             }
-            server = try .tls(.http1(configuration: http1), tlsConfiguration: certificates.configuration())
             if let plain = tls.redirectHTTP, let colon = plain.lastIndex(of: ":"), let port = Int(plain[plain.index(after: colon)...]) {
                 services.append(Application(
                     responder: redirect,
@@ -46,6 +44,7 @@ public enum GatewayApplication {
                     logger: logger))
             }
         }
+        let server = try listener(config: config, tls: certificates?.configuration())
         return Application(
             responder: GatewayResponder(state: state),
             server: server,
@@ -61,6 +60,32 @@ public enum GatewayApplication {
 }
 
 extension GatewayApplication {
+    /// The main listener: HTTP/1.1, or with `tls:` HTTPS offering `h2` and `http/1.1` by ALPN (HTTP/1.1 only with
+    /// `http2: false`), each connection admitted by ``ConnectionAdmission`` and each HTTP/1.1 connection or HTTP/2
+    /// stream watched by a ``ConnectionGuard``. HTTP/2 keeps swift-nio-http2's limits (100 streams per connection, a
+    /// 16 KiB header list, as nginx's `http2_max_header_size`) and closes a connection idle for `keepalive_timeout`.
+    static func listener(config: GatewayConfig, tls: TLSConfiguration?) throws -> HTTPServerBuilder {
+        let connections = config.connections
+        let registry = ConnectionRegistry(cap: connections.perAddress, exempt: config.trustedProxies)
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionGuard(settings: connections)])
+        let http2 = HTTP2ChannelConfiguration(idleTimeout: .milliseconds(Int64(connections.keepaliveTimeout * 1000)), streamConfiguration: http1)
+        let offersHTTP2 = config.tls?.http2 ?? false
+        return HTTPServerBuilder { responder in
+            switch tls {
+            case let tls? where offersHTTP2:
+                AdmittedChannel(
+                    base: try HTTP2UpgradeChannel(tlsConfiguration: tls, configuration: http2, responder: responder),
+                    registry: registry, settings: connections)
+            case let tls?:
+                AdmittedChannel(
+                    base: try TLSChannel(HTTP1Channel(responder: responder, configuration: http1), tlsConfiguration: tls),
+                    registry: registry, settings: connections)
+            case nil:
+                AdmittedChannel(base: HTTP1Channel(responder: responder, configuration: http1), registry: registry, settings: connections)
+            }
+        }
+    }
+
     /// The client that fetches JWKS URLs and forwards to upstreams: never follows a redirect (credentials stay with
     /// the host they were meant for), passes bodies on as they are.
     static func makeHTTPClient() -> HTTPClient {

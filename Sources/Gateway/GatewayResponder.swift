@@ -110,7 +110,7 @@ public struct GatewayResponder: HTTPResponder {
         case .http?:
             guard let proxy = state.proxy(for: route?.upstream ?? config.upstream) else { throw HTTPError(.badGateway) }
             let forwarding = ForwardingContext(
-                client: client, scheme: config.tls == nil ? "http" : "https", requestID: requestID, user: admission.identity?.user,
+                client: client, overHTTP2: context.overHTTP2, scheme: config.tls == nil ? "http" : "https", requestID: requestID, user: admission.identity?.user,
                 userHeader: config.userHeader, passAuthorization: route?.passAuthorization ?? false,
                 apiKeyHeader: route?.apiKey.header)
             return try await proxy.forward(request, context: forwarding)

@@ -54,6 +54,7 @@ extension Reason {
         .userLockedOut,
         .noRoute,
         .upstreamError,
+        .bodyTooLarge,
         .unbanned,
         .pathRefused,
         .storeUnavailable,
@@ -317,6 +318,11 @@ extension Reason {
         "upstream-error", status: 502, public: .upstreamUnavailable, 
         meaning: "The request was allowed but the upstream failed or did not answer: 502.",
         fix: "Check that the upstream runs and is reachable from the gateway.")
+
+    public static let bodyTooLarge = Reason(
+        "body-too-large", status: 413, public: .bodyTooLarge,
+        meaning: "An HTTP/2 request body came without a Content-Length and was larger than the 1 MiB the gateway reads whole before forwarding it (as nginx buffers such a body, client_max_body_size 1m): 413.",
+        fix: "Send the body's Content-Length (curl, browsers and most clients do for a body they know), and it is streamed to the upstream whatever its size.")
 
     public static let unbanned = Reason(
         "unbanned", status: 303,

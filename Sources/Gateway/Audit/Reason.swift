@@ -79,6 +79,8 @@ public struct PublicCode: Sendable, Hashable {
     static let tooManyFailures = PublicCode(
         "too-many-failures", summary: "Too many failed attempts; wait for the time Retry-After gives.")
     static let notFound = PublicCode("not-found", summary: "Nothing is served at this path.")
+    static let bodyTooLarge = PublicCode(
+        "body-too-large", summary: "The request body is larger than the gateway reads without a Content-Length; send its length.")
     static let upstreamUnavailable = PublicCode("upstream-unavailable", summary: "The service behind the gateway did not answer.")
     static let serviceUnavailable = PublicCode(
         "service-unavailable", summary: "The gateway cannot decide right now (its store is unavailable); retry after Retry-After.")

@@ -5,7 +5,7 @@ import Foundation
 enum ServingSummary {
     static func listeners(_ config: GatewayConfig) -> [String] {
         var lines = ["\(config.tls == nil ? "http" : "https")://\(config.host):\(config.port)/"
-            + (config.tls.map { " (certificate \($0.certificate), HTTP/1.1)" } ?? "")]
+            + (config.tls.map { " (certificate \($0.certificate), \($0.http2 ? "HTTP/2 and HTTP/1.1" : "HTTP/1.1"))" } ?? "")]
         if let plain = config.tls?.redirectHTTP { lines.append("http://\(plain)/ (redirects to HTTPS)") }
         return lines
     }

@@ -211,6 +211,7 @@ static func lockout(_ node: ConfigNode) throws -> GatewayConfig.Lockout {
             tls.redirectHTTP = "\(host):\(port)"
         }
         if let hsts = try node.optional("hsts") { tls.hsts = Int(try hsts.duration()) }
+        if let http2 = try node.optional("http2") { tls.http2 = try http2.bool() }
         try node.finish()
         return tls
     }

@@ -92,6 +92,9 @@ public struct GatewayConfig: Sendable {
         public var redirectHTTP: String?
         /// `Strict-Transport-Security` max-age in seconds; nil sends none.
         public var hsts: Int?
+        /// Whether `h2` is offered by ALPN beside `http/1.1` (`http2: false` offers HTTP/1.1 only, like nginx
+        /// without `http2 on` or Caddy's `protocols h1`).
+        public var http2 = true
     }
 
     /// The gateway as a token issuer: `POST /auth/token` with the `password` and `refresh_token` grants, access

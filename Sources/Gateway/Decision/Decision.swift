@@ -222,9 +222,15 @@ public struct Refusal: Sendable {
             scheme: identity.scheme, user: identity.user)
     }
 
-    /// 502 for an admitted request whose upstream cannot be reached or fails mid-way; the audit keeps who it was.
+    /// 502 for an admitted request whose upstream cannot be reached or fails mid-way; the audit keeps who it was. 413
+    /// when what failed is an HTTP/2 body without a length too large to read whole (``ReverseProxy/unframedBodyLimit``).
     static func upstreamFailed(_ error: any Error, after admission: Admission) -> Refusal {
-        Refusal(
+        if error is ReverseProxy.BodyTooLarge {
+            return Refusal(
+                .badRequest, reason: .bodyTooLarge, detail: "an HTTP/2 body without Content-Length went over \(ReverseProxy.unframedBodyLimit) bytes",
+                clientDetail: PublicCode.bodyTooLarge.summary, scheme: admission.scheme, user: admission.identity?.user)
+        }
+        return Refusal(
             .upstreamError, reason: .upstreamError, detail: "the upstream failed: \(error)", clientDetail: "The service behind the gateway did not answer.",
             scheme: admission.scheme, user: admission.identity?.user)
     }

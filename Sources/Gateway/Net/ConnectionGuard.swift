@@ -1,14 +1,15 @@
 import NIOCore
 import NIOHTTPTypes
-import Synchronization
 
-/// Drops the connections a slow or greedy client would hold forever, as nginx does: a request head must arrive
-/// within `header_timeout` of the connection (or of the end of the previous response, which is then the keep-alive
-/// wait, `keepalive_timeout`), and one peer address may hold at most `per_address` connections at once.
+/// Drops the connections a slow client would hold forever, as nginx does: a request head must arrive within
+/// `header_timeout` of the connection (or of the end of the previous response, which is then the keep-alive wait,
+/// `keepalive_timeout`).
 ///
 /// While a body is read, each part must follow the last within `body_timeout`; while the response is prepared (a
 /// slow upstream) no deadline runs. It sits after the HTTP decoder, so it sees whole request heads: a client that
-/// trickles a request line byte by byte is still closed when its head is not complete in time (slowloris).
+/// trickles a request line byte by byte is still closed when its head is not complete in time (slowloris). Over
+/// HTTP/2 one guard watches each stream (closing a stream resets it) and the connection's idle timer the rest; the
+/// cap per address is ``ConnectionAdmission``'s, before TLS.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -16,20 +17,18 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPResponsePart
 
     private let settings: GatewayConfig.Connections
-    private let registry: ConnectionRegistry
     /// When the connection is closed unless something moves it; nil while a response is prepared.
     private var deadline: NIODeadline?
     /// One timer per connection, rescheduled only when it fires before the deadline: moving the deadline on every
     /// request part costs a clock read, not a timer. A deadline moved earlier than the timer (a body's 60 s after a
     /// keep-alive wait's 75 s) is enforced when the timer fires, so up to the difference of the two timeouts late.
     private var timer: Scheduled<Void>?
-    private var admitted: String?
+    private var started = false
     private var responsesOwed = 0
     private var readingBody = false
 
-    init(settings: GatewayConfig.Connections, registry: ConnectionRegistry) {
+    init(settings: GatewayConfig.Connections) {
         self.settings = settings
-        self.registry = registry
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -74,13 +73,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func start(_ context: ChannelHandlerContext) {
-        guard admitted == nil, timer == nil else { return }
-        let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
-        guard registry.admit(address) else {
-            context.close(promise: nil)
-            return
-        }
-        admitted = address
+        guard !started else { return }
+        started = true
         arm(context, after: settings.headerTimeout)
     }
 
@@ -106,38 +100,5 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         timer?.cancel()
         timer = nil
         cancelDeadline()
-        if let admitted { registry.release(admitted) }
-        admitted = nil
-    }
-}
-
-/// The connections open per peer address, shared by every connection of the listener.
-final class ConnectionRegistry: Sendable {
-    private let open = Mutex<[String: Int]>([:])
-    private let cap: Int
-    private let exempt: [CIDR]
-
-    /// `cap` connections per address (0: no cap); addresses in `exempt` (trusted proxies) are not capped.
-    init(cap: Int, exempt: [CIDR]) {
-        self.cap = cap
-        self.exempt = exempt
-    }
-
-    /// Counts a new connection from `address`, or says no when the address already holds `cap`.
-    func admit(_ address: String) -> Bool {
-        if cap == 0 || IPAddress(address).map({ exempt.contains($0) }) == true { return true }
-        return open.withLock { open in
-            guard open[address, default: 0] < cap else { return false }
-            open[address, default: 0] += 1
-            return true
-        }
-    }
-
-    func release(_ address: String) {
-        if cap == 0 || IPAddress(address).map({ exempt.contains($0) }) == true { return }
-        open.withLock { open in
-            let left = open[address, default: 1] - 1
-            open[address] = left > 0 ? left : nil
-        }
     }
 }

@@ -21,6 +21,12 @@ struct ReverseProxy: Sendable {
         "transfer-encoding", "upgrade",
     ]
 
+    /// The largest HTTP/2 body without a `Content-Length` read before forwarding: nginx's `client_max_body_size`.
+    static let unframedBodyLimit = 1 << 20
+
+    /// An HTTP/2 body without a length went over ``unframedBodyLimit``.
+    struct BodyTooLarge: Error {}
+
     func forward(_ request: Request, context: ForwardingContext) async throws -> Response {
         var outgoing = HTTPClientRequest(url: url(for: request.uri.description))
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
@@ -29,6 +35,12 @@ struct ReverseProxy: Sendable {
             if length > 0 { outgoing.body = .stream(request.body, length: .known(Int64(length))) }
         } else if request.headers[.transferEncoding] != nil {
             outgoing.body = .stream(request.body, length: .unknown)
+        } else if context.overHTTP2 {
+            // HTTP/2 ends a body with its stream (RFC 9113 §8.1), so no length says whether one comes: read it whole,
+            // as nginx does, and send it with its length (no body at all when empty, as for most GETs).
+            let body: ByteBuffer
+            do { body = try await request.body.collect(upTo: Self.unframedBodyLimit) } catch is NIOTooManyBytesError { throw BodyTooLarge() }
+            if body.readableBytes > 0 { outgoing.body = .bytes(body) }
         }
         let response = try await client.execute(outgoing, timeout: .seconds(60))
         var headers = HTTPFields()
@@ -79,9 +91,13 @@ struct ReverseProxy: Sendable {
             if let header = context.apiKeyHeader { dropped.insert(header.lowercased()) }
         }
         var headers = HTTPHeaders()
+        dropped.insert("cookie")
         for field in request.headers where !dropped.contains(field.name.canonicalName) {
             headers.add(name: field.name.rawName, value: field.value)
         }
+        // HTTP/2 may split Cookie into one field per pair; an HTTP/1.1 upstream gets them joined by "; " in one
+        // field (RFC 9113 §8.2.3), which is what HTTPFields' subscript returns.
+        if let cookie = request.headers[.cookie] { headers.add(name: "Cookie", value: cookie) }
         let host = request.head.authority ?? ""
         let previous = request.headers[values: HTTPField.Name("X-Forwarded-For")!].joined(separator: ", ")
         headers.replaceOrAdd(name: "X-Forwarded-For", value: previous.isEmpty ? context.client : previous + ", " + context.client)
@@ -100,6 +116,8 @@ struct ReverseProxy: Sendable {
 /// What the proxy needs to know about the decision to forward a request.
 struct ForwardingContext: Sendable {
     var client: String
+    /// The request came over HTTP/2, where a body may come without a length.
+    var overHTTP2: Bool
     var scheme: String
     var requestID: String
     var user: String?
