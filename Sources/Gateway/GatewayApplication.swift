@@ -13,8 +13,8 @@ import UnixSignals
 
 /// Builds the gateway application from a configuration: used by `gatehouse serve` and by the tests.
 ///
-/// Besides the HTTP server it runs the audit writer (flushed on shutdown), the ``Housekeeping`` of the store, and the
-/// reloader: SIGHUP, or a change of the config file (looked at every two seconds), rebuilds the routes without
+/// Besides the HTTP server it runs the audit writer (flushed on shutdown), the ``Housekeeping`` of the store, the span
+/// exporter when `tracing:` is set (flushed on shutdown too), and the reloader: SIGHUP, or a change of the config file (looked at every two seconds), rebuilds the routes without
 /// dropping a request. User, group and key files are re-read on change by the routes themselves.
 public enum GatewayApplication {
     public static func build(
@@ -22,15 +22,17 @@ public enum GatewayApplication {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         let store = try config.store.open()
+        let tracing = try config.tracing.map { try TraceBackend.make($0, logger: logger) }
         let httpClient = makeHTTPClient()
         let state: GatewayState
         do {
-            state = try await GatewayState(config: config, store: store, httpClient: httpClient, logger: logger)
+            state = try await GatewayState(config: config, store: store, httpClient: httpClient, logger: logger, tracer: tracing?.0)
         } catch {
             try? await httpClient.shutdown()
             throw error
         }
         var services: [any Service] = [state.audit, Reloader(state: state), Housekeeping(state: state), HTTPClientService(client: httpClient)]
+        if let (_, exporter) = tracing { services.append(exporter) }
         let redirect = HTTPSRedirect(httpsPort: config.port)
         var certificates: CertificateReloader?
         if let tls = config.tls {

@@ -15,7 +15,20 @@ public struct GatewayResponder: HTTPResponder {
     let state: GatewayState
 
     public func respond(to request: Request, context: GatewayContext) async throws -> Response {
-        let start = ContinuousClock.now
+        let start = RequestStart(time: .now, span: state.tracer?.start(request, overHTTP2: context.overHTTP2))
+        guard let span = start.span else { return try await decide(request, context: context, start: start) }
+        do {
+            let response = try await decide(request, context: context, start: start)
+            span.end(status: response.status.code)
+            return response
+        } catch {
+            span.end(error: error)
+            throw error
+        }
+    }
+
+    /// The answer to one request, counted, audited and traced.
+    private func decide(_ request: Request, context: GatewayContext, start: RequestStart) async throws -> Response {
         let requestID = RequestIDs.make(incoming: request.headers[.xRequestID])
         let snapshot = state.current
         let config = snapshot.config
@@ -62,7 +75,9 @@ public struct GatewayResponder: HTTPResponder {
             response = Response(status: .noContent)
         case .admitted(let admission):
             do {
-                response = try await deliver(request, context: context, admission: admission, route: decision.route, config: config, client: client, requestID: requestID)
+                response = try await deliver(
+                    request, context: context, admission: admission, route: decision.route, config: config, client: client, requestID: requestID,
+                    trace: start.span)
             } catch {
                 let failure = Refusal.upstreamFailed(error, after: admission)
                 outcome.verdict = .refused(failure)
@@ -90,10 +105,11 @@ public struct GatewayResponder: HTTPResponder {
         return await sessions.respond(request, client: client)
     }
 
-    /// Counts and audits one decision with the status actually sent.
-    func record(_ decision: Decision, status: Int, request: Request, client: String, requestID: String, start: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - start
+    /// Counts, audits and traces one decision with the status actually sent.
+    func record(_ decision: Decision, status: Int, request: Request, client: String, requestID: String, start: RequestStart) {
+        let elapsed = ContinuousClock.now - start.time
         state.metrics.record(decision, elapsed: elapsed)
+        start.span?.record(decision, path: request.uri.path, client: client, requestID: requestID)
         state.audit.record(AuditRecord(
             time: Date(), requestID: requestID, client: client, method: request.method.rawValue, path: request.uri.path,
             route: decision.route?.path, scheme: decision.scheme?.rawValue, user: decision.user, outcome: decision.outcome.rawValue,
@@ -103,7 +119,8 @@ public struct GatewayResponder: HTTPResponder {
     }
 
     private func deliver(
-        _ request: Request, context: GatewayContext, admission: Admission, route: RouteRuntime?, config: GatewayConfig, client: String, requestID: String
+        _ request: Request, context: GatewayContext, admission: Admission, route: RouteRuntime?, config: GatewayConfig, client: String, requestID: String,
+        trace: RequestSpan?
     ) async throws -> Response {
         let route = route?.config
         switch route?.upstream ?? config.upstream {
@@ -112,7 +129,7 @@ public struct GatewayResponder: HTTPResponder {
             let forwarding = ForwardingContext(
                 client: client, overHTTP2: context.overHTTP2, scheme: config.tls == nil ? "http" : "https", requestID: requestID, user: admission.identity?.user,
                 userHeader: config.userHeader, passAuthorization: route?.passAuthorization ?? false,
-                apiKeyHeader: route?.apiKey.header)
+                apiKeyHeader: route?.apiKey.header, traceHeaders: trace?.propagationHeaders ?? [])
             return try await proxy.forward(request, context: forwarding)
         case .directory(let path)?:
             return try await state.staticFolder(path).serve(request, context: context)
@@ -147,6 +164,12 @@ public struct GatewayResponder: HTTPResponder {
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: state.metrics.render())))
     }
+}
+
+/// When a request arrived, and its span when tracing is on: what every decision's record closes.
+struct RequestStart: Sendable {
+    let time: ContinuousClock.Instant
+    let span: RequestSpan?
 }
 
 extension HTTPField.Name {

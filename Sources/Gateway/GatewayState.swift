@@ -27,11 +27,14 @@ public final class GatewayState: Sendable {
     /// Digest nonce counts: in memory for a store of one gateway, in the store when several share it.
     let nonceCounter: any DigestNonceCounter
     let logger: Logger
+    /// Starts each request's span when `tracing:` is configured.
+    let tracer: RequestTracer?
     private let proxies = Mutex<[URL: ReverseProxy]>([:])
     private let folders = Mutex<[String: StaticFolder]>([:])
 
-    init(config: GatewayConfig, store: any GatewayStore, httpClient: HTTPClient, logger: Logger) async throws {
+    init(config: GatewayConfig, store: any GatewayStore, httpClient: HTTPClient, logger: Logger, tracer: RequestTracer? = nil) async throws {
         self.store = store
+        self.tracer = tracer
         nonceCounter = store.isShared ? StoreNonceCounter(store: store) : InMemoryDigestNonceCounter()
         self.httpClient = httpClient
         self.logger = logger
@@ -42,7 +45,7 @@ public final class GatewayState: Sendable {
     var current: Snapshot { snapshot.withLock { $0 } }
 
     /// Reads the config file again and swaps it in; a config that fails validation is logged and the old one kept.
-    /// The listen address, TLS and store are read at start only.
+    /// The listen address, TLS, store and tracing are read at start only.
     public func reload() async {
         guard let file = current.config.file else { return }
         do {

@@ -78,6 +78,18 @@ import Testing
         #expect(config.routes[1].jwt?.usesOwnKeys == true && config.routes[1].jwt?.audience == "api")
     }
 
+    /// `tracing:` takes a collector's base URL as `OTEL_EXPORTER_OTLP_ENDPOINT` does (OTLP's `/v1/traces` appended)
+    /// or a full traces URL as Traefik's `tracing.otlp.http.endpoint` does (used as it is).
+    @Test func tracingTakesABaseOrAFullCollectorURL() throws {
+        let base = try load("tracing: { endpoint: http://127.0.0.1:4318 }\nroutes: []\n")
+        #expect(base.tracing?.tracesURL == "http://127.0.0.1:4318/v1/traces")
+        #expect(base.tracing?.serviceName == "gatehouse" && base.tracing?.sampleRatio == 1)
+        let full = try load("tracing:\n  endpoint: https://otel.example.com/otlp/v1/traces\n  service_name: edge\n  sample_ratio: 0.25\nroutes: []\n")
+        #expect(full.tracing?.tracesURL == "https://otel.example.com/otlp/v1/traces")
+        #expect(full.tracing?.serviceName == "edge" && full.tracing?.sampleRatio == 0.25)
+        #expect(try load("routes: []\n").tracing == nil, "no tracing unless asked")
+    }
+
     @Test(arguments: [
         ("routes:\n  - path: /a/\n    schemse: [basic]\n", 3, "routes[0].schemse", "unknown key"),
         ("routes:\n  - path: /a/\n    schemes: [basci]\n    users: users.htpasswd\n", 3, "routes[0].schemes[0]", "unknown scheme 'basci'"),
@@ -87,6 +99,10 @@ import Testing
         ("lockout: { window: soon }\nroutes: []\n", 1, "lockout.window", "duration"),
         ("routes:\n  - path: /a/\n    schemes: [basic]\n    users: missing.htpasswd\n", 4, "routes[0].users", "cannot read"),
         ("routes: [\n", 2, "", "not valid YAML"),
+        ("tracing: { endpoint: 127.0.0.1:4318 }\nroutes: []\n", 1, "tracing.endpoint", "OTLP/HTTP URL"),
+        ("tracing: { endpoint: grpc://collector:4317 }\nroutes: []\n", 1, "tracing.endpoint", "OTLP/HTTP URL"),
+        ("tracing:\n  endpoint: http://127.0.0.1:4318\n  sample_ratio: 2\nroutes: []\n", 3, "tracing.sample_ratio", "from 0 to 1"),
+        ("tracing: { endpoint: http://127.0.0.1:4318, sampling: 1 }\nroutes: []\n", 1, "tracing.sampling", "unknown key"),
     ])
     func namesLineAndKey(yaml: String, line: Int, key: String, message: String) throws {
         let error = try #require(throws: ConfigError.self) { try load(yaml) }

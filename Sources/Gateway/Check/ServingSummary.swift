@@ -7,6 +7,9 @@ enum ServingSummary {
         var lines = ["\(config.tls == nil ? "http" : "https")://\(config.host):\(config.port)/"
             + (config.tls.map { " (certificate \($0.certificate), \($0.http2 ? "HTTP/2 and HTTP/1.1" : "HTTP/1.1"))" } ?? "")]
         if let plain = config.tls?.redirectHTTP { lines.append("http://\(plain)/ (redirects to HTTPS)") }
+        if let tracing = config.tracing {
+            lines.append("spans to \(tracing.tracesURL) (OTLP/HTTP, service \(tracing.serviceName), \(Int(tracing.sampleRatio * 100))% of new traces)")
+        }
         return lines
     }
 

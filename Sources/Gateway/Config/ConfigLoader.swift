@@ -59,6 +59,7 @@ public enum ConfigLoader {
         if let header = try node.optional("user_header") { config.userHeader = try header.string() }
         if let forward = try node.optional("forward_auth") { config.forwardAuth = try Self.forwardAuth(forward) }
         if let metrics = try node.optional("metrics") { config.metrics = try Self.metrics(metrics) }
+        if let tracing = try node.optional("tracing") { config.tracing = try Self.tracing(tracing) }
         if let tls = try node.optional("tls") { config.tls = try Self.tls(tls, base: base) }
         if let tokens = try node.optional("tokens") { config.tokens = try Self.tokens(tokens, base: base) }
         let adminNode = try node.optional("admin")
@@ -199,6 +200,26 @@ static func lockout(_ node: ConfigNode) throws -> GatewayConfig.Lockout {
         if let allow = try node.optional("allow") { metrics.allow = try cidrs(allow) }
         try node.finish()
         return metrics
+    }
+
+    /// `tracing: { endpoint: http://127.0.0.1:4318, service_name: gatehouse, sample_ratio: 1 }`.
+    static func tracing(_ node: ConfigNode) throws -> GatewayConfig.TraceExport {
+        var node = node
+        let endpoint = try node.required("endpoint")
+        guard let url = URL(string: try endpoint.string()), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false,
+            url.query == nil, url.user == nil
+        else { throw endpoint.error("expected the collector's OTLP/HTTP URL, such as http://127.0.0.1:4318") }
+        var tracing = GatewayConfig.TraceExport(endpoint: url)
+        if let name = try node.optional("service_name") {
+            tracing.serviceName = try name.string()
+            guard !tracing.serviceName.isEmpty else { throw name.error("expected a name, such as gatehouse") }
+        }
+        if let ratio = try node.optional("sample_ratio") {
+            guard let value = Double(try ratio.string()), (0...1).contains(value) else { throw ratio.error("expected a number from 0 to 1") }
+            tracing.sampleRatio = value
+        }
+        try node.finish()
+        return tracing
     }
 
     static func tls(_ node: ConfigNode, base: String) throws -> GatewayConfig.TLS {

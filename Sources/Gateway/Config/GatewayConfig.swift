@@ -27,6 +27,8 @@ public struct GatewayConfig: Sendable {
     /// How long audit records are kept in the store (`audit_retention`, 30 days by default; 0 keeps them forever).
     public var auditRetention: TimeInterval = 30 * 86400
     public var metrics: Metrics?
+    /// OpenTelemetry traces of every decision, when configured (`tracing:`).
+    public var tracing: TraceExport?
     public var tls: TLS?
     /// The token endpoint (`POST /auth/token`), when configured.
     public var tokens: Tokens?
@@ -82,6 +84,27 @@ public struct GatewayConfig: Sendable {
         public var path = "/metrics"
         public var allow: [CIDR] = [CIDR("127.0.0.1/32")!, CIDR("::1/128")!]
         public init() {}
+    }
+
+    /// Where the span of each request goes: an OTLP/HTTP collector (the OpenTelemetry Collector, Jaeger, Tempo,
+    /// Zipkin's OTLP receiver), as Caddy's `tracing`, Traefik's `tracing.otlp.http` and Envoy's OpenTelemetry
+    /// tracer send theirs. Read at start only, like the listener.
+    public struct TraceExport: Sendable, Hashable {
+        /// The collector's traces URL: `http://127.0.0.1:4318` gets OTLP's `/v1/traces` appended (the rule for
+        /// `OTEL_EXPORTER_OTLP_ENDPOINT`); a URL with a path is used as it is.
+        public var endpoint: URL
+        /// The `service.name` resource attribute the spans carry.
+        public var serviceName = "gatehouse"
+        /// The share of new traces kept (0...1); a request that arrives with a sampled `traceparent` is kept as its
+        /// caller decided (OpenTelemetry's parent-based sampler).
+        public var sampleRatio = 1.0
+
+        /// The URL spans are posted to.
+        public var tracesURL: String {
+            let text = endpoint.absoluteString
+            guard endpoint.path.isEmpty || endpoint.path == "/" else { return text }
+            return (text.hasSuffix("/") ? text : text + "/") + "v1/traces"
+        }
     }
 
     /// TLS termination from PEM files, reloaded when they change.

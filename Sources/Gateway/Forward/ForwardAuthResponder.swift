@@ -15,7 +15,7 @@ import Passwords
 /// as each server needs it (``answer(_:_:route:requestID:)``).
 extension GatewayResponder {
     func forwardAuth(
-        _ endpoint: ForwardAuthQuestion.Endpoint, _ asked: Request, context: GatewayContext, requestID: String, start: ContinuousClock.Instant
+        _ endpoint: ForwardAuthQuestion.Endpoint, _ asked: Request, context: GatewayContext, requestID: String, start: RequestStart
     ) async -> Response {
         let snapshot = state.current
         let config = snapshot.config
@@ -58,7 +58,7 @@ extension GatewayResponder {
 
     /// A question refused before any original request could be decided, audited as the question itself.
     private func refuse(
-        _ refusal: Refusal, asked: Request, endpoint: ForwardAuthQuestion.Endpoint, client: String, requestID: String, start: ContinuousClock.Instant
+        _ refusal: Refusal, asked: Request, endpoint: ForwardAuthQuestion.Endpoint, client: String, requestID: String, start: RequestStart
     ) -> Response {
         let decision = Decision.refused(refusal, route: nil)
         var response = Self.answer(endpoint, decision, names: state.current.config.forwardAuth, requestID: requestID)

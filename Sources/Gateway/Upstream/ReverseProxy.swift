@@ -108,6 +108,7 @@ struct ReverseProxy: Sendable {
         let earlier = request.headers[values: HTTPField.Name("Forwarded")!].joined(separator: ", ")
         headers.replaceOrAdd(name: "Forwarded", value: earlier.isEmpty ? forwarded : earlier + ", " + forwarded)
         headers.replaceOrAdd(name: "X-Request-Id", value: context.requestID)
+        for (name, value) in context.traceHeaders { headers.replaceOrAdd(name: name, value: value) }
         if let user = context.user { headers.replaceOrAdd(name: context.userHeader, value: Self.fieldSafe(user)) }
         return headers
     }
@@ -124,4 +125,6 @@ struct ForwardingContext: Sendable {
     var userHeader: String
     var passAuthorization: Bool
     var apiKeyHeader: String?
+    /// The gateway span's `traceparent` (and `tracestate`) when tracing is on: they replace the client's.
+    var traceHeaders: [(String, String)] = []
 }
