@@ -73,6 +73,14 @@ def test_a_good_config_passes_and_says_what_it_serves(site):
     assert os.path.exists(os.path.join(site, "state.sqlite")), "the store is opened as serve opens it"
 
 
+def test_where_spans_go_is_said_and_a_bad_collector_url_fails_with_its_line(site):
+    status, out = check(site, GOOD.replace("routes:", "tracing: { endpoint: http://127.0.0.1:4318, sample_ratio: 0.5 }\nroutes:", 1))
+    assert status == 0, out
+    assert "spans to http://127.0.0.1:4318/v1/traces (OTLP/HTTP, service gatehouse, 50% of new traces)" in out
+    status, out = check(site, GOOD.replace("routes:", "tracing: { endpoint: 127.0.0.1:4317 }\nroutes:", 1))
+    assert status == 1 and "gatehouse.yaml:8: tracing.endpoint" in out, out
+
+
 def test_a_config_mistake_fails_with_its_line(site):
     broken = GOOD.replace("metrics: { path: /metrics }", "lockout: { failures: many }")
     line = broken.split("\n").index("lockout: { failures: many }") + 1
