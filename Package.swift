@@ -47,7 +47,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .target(name: "LogAnalysis", dependencies: ["CZlib"], swiftSettings: swiftSettings),
+        .systemLibrary(name: "CByteScan", path: "Sources/CByteScan"),
+        .target(name: "LogAnalysis", dependencies: ["CZlib", "CByteScan"], swiftSettings: swiftSettings),
         .target(
             name: "HTTPAuth",
             dependencies: [

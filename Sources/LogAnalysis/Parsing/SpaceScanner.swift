@@ -1,64 +1,60 @@
-/// The offsets of the spaces of one line, found eight bytes at a time in a 64-bit word (SWAR), from the start forward
-/// (``next()``) and from the end backward (``previous()``): a W3C line has a dozen short fields, and a library call per
-/// field costs more than the search itself.
+import CByteScan
+
+/// The offsets of the spaces of one line, from the start forward (``next()``) and from the end backward
+/// (``previous()``), found 64 bytes at a time as a bitmap (`CByteScan`: SSE2 on x86-64): a W3C line has a dozen
+/// short fields, and looking for each space in turn cost more than the rest of reading the line.
 struct SpaceScanner {
-    private let base: UnsafeRawPointer
+    private let base: UnsafePointer<UInt8>
     private let count: Int
-    /// Where the word read forward starts.
-    private var wordStart: Int
-    /// The spaces of that word not yet returned: bit 7 of each byte that is a space.
+    /// Where the chunk read forward starts, and its spaces not yet returned (bit i for the byte at `chunkStart + i`).
+    private var chunkStart = 0
     private var mask: UInt64
-    /// Where the word read backward ends (exclusive), and its spaces not yet returned.
-    private var backEnd: Int
-    private var backMask: UInt64 = 0
+    /// Where the chunk read backward starts, and its spaces not yet returned.
+    private var backStart: Int
+    private var backMask: UInt64
 
     init(_ line: UnsafeRawBufferPointer) {
-        base = line.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        base = (line.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!).assumingMemoryBound(to: UInt8.self)
         count = line.baseAddress == nil ? 0 : line.count
-        wordStart = 0
-        mask = count > 0 ? Self.spaces(Self.word(base, at: 0, count: count)) : 0
-        // The backward words end where the forward ones start, every eighth byte, so both read whole words alike.
-        backEnd = (count + 7) & ~7
-        if backEnd > 0 { backMask = Self.spaces(Self.word(base, at: backEnd - 8, count: count)) }
-    }
-
-    /// The offset of the previous space counting back from the end, or nil when there is none left.
-    @inline(__always) mutating func previous() -> Int? {
-        while backMask == 0 {
-            backEnd -= 8
-            guard backEnd > 0 else { return nil }
-            backMask = Self.spaces(Self.word(base, at: backEnd - 8, count: count))
-        }
-        let bit = 63 - backMask.leadingZeroBitCount
-        backMask &= ~(1 << UInt64(bit))
-        return backEnd - 8 + bit >> 3
+        mask = count > 0 ? Self.spaces(base, at: 0, count: count) : 0
+        // The backward chunks start where the forward ones do, every 64th byte, so that both see the same bitmaps.
+        backStart = count > 0 ? (count - 1) & ~63 : 0
+        backMask = count > 0 ? Self.spaces(base, at: backStart, count: count) : 0
     }
 
     /// The offset of the next space, or nil when the line has no more.
     @inline(__always) mutating func next() -> Int? {
         while mask == 0 {
-            wordStart += 8
-            guard wordStart < count else { return nil }
-            mask = Self.spaces(Self.word(base, at: wordStart, count: count))
+            chunkStart += 64
+            guard chunkStart < count else { return nil }
+            mask = Self.spaces(base, at: chunkStart, count: count)
         }
-        let offset = wordStart + mask.trailingZeroBitCount >> 3
+        let offset = chunkStart + mask.trailingZeroBitCount
         mask &= mask &- 1
         return offset
     }
 
-    /// Eight bytes from `start`, in memory order from the low byte; past the end of the line, zero bytes (never spaces).
-    @inline(__always) private static func word(_ base: UnsafeRawPointer, at start: Int, count: Int) -> UInt64 {
-        if start + 8 <= count { return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self)) }
-        var word: UInt64 = 0
-        for index in 0..<(count - start) { word |= UInt64(base.load(fromByteOffset: start + index, as: UInt8.self)) << (index << 3) }
-        return word
+    /// The offset of the previous space counting back from the end, or nil when there is none left.
+    @inline(__always) mutating func previous() -> Int? {
+        while backMask == 0 {
+            guard backStart > 0 else { return nil }
+            backStart -= 64
+            backMask = Self.spaces(base, at: backStart, count: count)
+        }
+        let bit = 63 - backMask.leadingZeroBitCount
+        backMask &= ~(1 << UInt64(bit))
+        return backStart + bit
     }
 
-    /// 0x80 in each byte of `word` that is a space (0x20), 0 in every other: exact for every byte, no carry between
-    /// bytes (each byte's low seven bits plus 0x7F stays below 0x100).
-    @inline(__always) private static func spaces(_ word: UInt64) -> UInt64 {
-        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        let zeroed = word ^ 0x2020_2020_2020_2020
-        return ~(((zeroed & low) &+ low) | zeroed | low)
+    /// The spaces among the 64 bytes from `start`; a chunk that runs past the line's end is read from a zeroed copy
+    /// (zero bytes are never spaces), never from the memory after the line.
+    @inline(__always) private static func spaces(_ base: UnsafePointer<UInt8>, at start: Int, count: Int) -> UInt64 {
+        if count - start >= 64 { return gatehouse_byte_bitmap64(base + start, 0x20) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { chunk in
+            let copy = chunk.baseAddress!
+            copy.initialize(repeating: 0, count: 64)
+            copy.update(from: base + start, count: count - start)
+            return gatehouse_byte_bitmap64(copy, 0x20)
+        }
     }
 }
