@@ -229,6 +229,21 @@ def test_since_counts_only_recent_lines(tmp_path):
     assert wrong.returncode == 2 and "--since 'last tuesday' is not a time" in wrong.stderr
 
 
+def test_the_same_log_gives_the_same_report_every_run(tmp_path):
+    """More refused clients than the top counters keep (20,000, pruned at 40,000), most of them tied: which ties stay
+    must not depend on the process's hash seed, or two runs on one file disagree."""
+    log = tmp_path / "many.log"
+    lines = []
+    for n in range(60_000):
+        client = f"10.{n % 7}.{(n // 7) % 256}.{(n // 1792) % 250 + 1}"
+        lines.append(f'{client} - u{n % 5000} [24/Nov/2026:05:{n % 60:02d}:00 +0000] "GET /p{n % 30000} HTTP/1.1" 401 381 "-" "agent/{n % 25000}"\n')
+    lines += ['203.0.113.9 - - [24/Nov/2026:05:00:00 +0000] "GET /admin HTTP/1.1" 401 381 "-" "curl/8.5.0"\n'] * 50
+    log.write_text("".join(lines))
+    runs = [subprocess.run([BINARY, "logs", "--json", str(log)], capture_output=True, text=True, check=True).stdout for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2]
+    assert json.loads(runs[0])["top"]["clients"][0] == {"key": "203.0.113.9", "count": 50}
+
+
 def test_corrupt_input_is_reported_and_the_rest_counted(tmp_path):
     line = '127.0.0.1 - alice [24/Nov/2026:05:00:00 +0000] "GET /basic/ HTTP/1.1" 401 381 "-" "curl/8.5.0"\n'
     good = (line * 100).encode()

@@ -28,8 +28,10 @@ public struct TopCounter: Sendable {
         counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit).map { (key: $0.key, count: $0.value) }
     }
 
+    /// Keeps the ``capacity`` largest; among keys tied at the bound the first by key, so that the same input gives the
+    /// same report in every run (a table's order changes with each process's hash seed).
     private mutating func prune() {
-        let kept = counts.sorted { $0.value > $1.value }.prefix(capacity)
+        let kept = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(capacity)
         dropped += counts.values.reduce(0, +) - kept.reduce(0) { $0 + $1.value }
         counts = [:]
         counts.keepSparse(adding: capacity * 2)
