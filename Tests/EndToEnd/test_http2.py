@@ -13,7 +13,9 @@ import h2.events
 import h2.settings
 import pytest
 
-from conftest import Gateway, chromium, serve
+from attack_vectors import PATH_BYPASS
+from conftest import Gateway, apache_htdigest, chromium, serve
+from test_attacks import SECRET, LaxBackend
 from test_session import log_in, text
 from test_tls import make_certificate
 
@@ -193,14 +195,16 @@ def test_http2_false_offers_http1_only(files, body_echo):
 class H2Client:
     """A raw HTTP/2 client over TLS (h2's state machine on an ssl socket), for what curl will not send."""
 
-    def __init__(self, port, timeout=10):
+    def __init__(self, port, timeout=10, validate=True):
         context = ssl.create_default_context()
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
         context.set_alpn_protocols(["h2"])
         self.socket = context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=timeout))
         assert self.socket.selected_alpn_protocol() == "h2"
-        self.connection = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
+        # validate=False sends what h2 would refuse to (an attacker's :path), as a hand-made client can.
+        self.connection = h2.connection.H2Connection(h2.config.H2Configuration(
+            client_side=True, header_encoding="utf-8", validate_outbound_headers=validate, normalize_outbound_headers=validate))
         self.connection.initiate_connection()
         self.flush()
         self.server_settings = {}
@@ -346,3 +350,64 @@ def test_chromium_logs_in_over_http2(site):
         assert protocol == "h2", f"Chromium used {protocol}"
     finally:
         driver.quit()
+
+
+@pytest.fixture(scope="module")
+def bypass_gateways(files):
+    """test_attacks.py's four targets over TLS with HTTP/2: the secret behind `/admin/` or `/admin`, in a static folder
+    or behind the upstream that reads paths as loosely as real servers do."""
+    folder = tempfile.mkdtemp(prefix="gatehouse-h2-attacks-")
+    os.makedirs(os.path.join(folder, "public", "admin"))
+    with open(os.path.join(folder, "public", "admin", "secret.txt"), "w") as f:
+        f.write(SECRET)
+    make_certificate(folder, "h2")
+    subprocess.run(["htpasswd", "-cbB", "-C", "5", os.path.join(folder, "apache.htpasswd"), "alice", "alice-pw"], check=True, capture_output=True)
+    apache_htdigest(os.path.join(folder, "apache-made.htdigest"), "Example", "alice", "alice-pw", create=True)
+    running = {}
+    for lax in serve(LaxBackend):
+        for route in ("/admin/", "/admin"):
+            for kind, backend in (("static", "static: ./public"), ("upstream", f"upstream: {lax}")):
+                running[(route, kind)] = Gateway(folder, f"""
+listen: 127.0.0.1:0
+store: sqlite:gatehouse-{kind}-{len(route)}.sqlite
+{backend}
+realm: Example
+lockout: {{ failures: 0 }}
+tls: {{ certificate: cert.pem, key: key.pem }}
+routes:
+  - path: {route}
+    schemes: [digest, basic]
+    users: apache.htpasswd
+    digest_users: apache-made.htdigest
+  - path: /
+    public: true
+""")
+        yield running
+        for gateway in running.values():
+            gateway.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize("kind", ["static", "upstream"])
+@pytest.mark.parametrize("vector", PATH_BYPASS, ids=[f"{v['class']}:{v['target'][:50]}" for v in PATH_BYPASS])
+def test_no_spelling_of_a_protected_path_reaches_it_over_http2(bypass_gateways, vector, kind):
+    """Every path trick of test_attacks.py sent as HTTP/2's `:path` (RFC 9113 §8.3.1) by a client that validates
+    nothing: the same canonical path decides, so the secret is never served; a `:path` HTTP/2 calls malformed may
+    get its stream reset instead of an answer (§8.1.1)."""
+    gateway = bypass_gateways[(vector["route"], kind)]
+    port = port_of(gateway)
+    target = vector["target"].replace("{port}", str(port))
+    client = H2Client(port, validate=False)
+    try:
+        status, data = client.request(request_headers(port, "GET", target))
+    finally:
+        client.close()
+    assert SECRET.encode() not in data, f"{target!r} reached the secret over HTTP/2: {vector['why']}"
+    assert status is None or status < 500, f"{target!r} gave {status}"
+    if status is None:
+        return
+    allowed = set(vector.get("also_ok", [])) | ({400} if ";" in target.lower() or "%3b" in target.lower() else set())
+    if vector["expect"] == "challenge":
+        assert status in {401} | allowed, f"{target!r} → {status}, expected the challenge: {vector['why']}"
+    elif vector["expect"] == "refuse":
+        assert status in {400} | allowed, f"{target!r} → {status}, expected 400: {vector['why']}"
