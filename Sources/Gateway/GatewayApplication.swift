@@ -64,8 +64,9 @@ public enum GatewayApplication {
 extension GatewayApplication {
     /// The main listener: HTTP/1.1, or with `tls:` HTTPS offering `h2` and `http/1.1` by ALPN (HTTP/1.1 only with
     /// `http2: false`), each connection admitted by ``ConnectionAdmission`` and each HTTP/1.1 connection or HTTP/2
-    /// stream watched by a ``ConnectionGuard``. HTTP/2 keeps swift-nio-http2's limits (100 streams per connection, a
-    /// 16 KiB header list, as nginx's `http2_max_header_size`) and closes a connection idle for `keepalive_timeout`.
+    /// stream watched by a ``ConnectionGuard``. HTTP/2 has nginx's limits (128 streams per connection,
+    /// ``HTTP2StreamLimit``; a 16 KiB header list, as `http2_max_header_size`) and closes a connection idle for
+    /// `keepalive_timeout`.
     static func listener(config: GatewayConfig, tls: TLSConfiguration?) throws -> HTTPServerBuilder {
         let connections = config.connections
         let registry = ConnectionRegistry(cap: connections.perAddress, exempt: config.trustedProxies)
@@ -76,7 +77,7 @@ extension GatewayApplication {
             switch tls {
             case let tls? where offersHTTP2:
                 AdmittedChannel(
-                    base: try HTTP2UpgradeChannel(tlsConfiguration: tls, configuration: http2, responder: responder),
+                    base: HTTP2StreamLimit(base: try HTTP2UpgradeChannel(tlsConfiguration: tls, configuration: http2, responder: responder)),
                     registry: registry, settings: connections)
             case let tls?:
                 AdmittedChannel(

@@ -281,9 +281,9 @@ def test_http2_limits_are_advertised_and_a_header_list_over_them_is_refused(site
         status, _ = client.request(request_headers(port, "GET", "/both/x"))
         assert status == 401
         settings = client.server_settings
-        # swift-nio-http2's defaults, which Hummingbird 2.28 does not let us change: nginx 1.22 advertises 128
-        # streams and limits the header list to 16k (http2_max_header_size); Caddy (Go) 250 streams and 1 MiB.
-        assert settings.get(h2.settings.SettingCodes.MAX_CONCURRENT_STREAMS) == 100
+        # nginx 1.22's: 128 streams (http2_max_concurrent_streams) and a 16k header list (http2_max_header_size);
+        # Caddy (Go) has 250 streams and 1 MiB.
+        assert settings.get(h2.settings.SettingCodes.MAX_CONCURRENT_STREAMS) == 128
         assert settings.get(h2.settings.SettingCodes.MAX_HEADER_LIST_SIZE) == 16384
         status, _ = client.request(request_headers(port, "GET", "/both/x", ("x-padding", "a" * 20000)))
         assert status is None, "a header list over the advertised 16 KiB gets no answer"
@@ -295,6 +295,27 @@ def test_http2_limits_are_advertised_and_a_header_list_over_them_is_refused(site
         assert again.request(request_headers(port, "GET", "/both/x"))[0] == 401, "the gateway serves on"
     finally:
         again.close()
+
+
+def test_128_streams_at_once_on_one_connection_are_all_answered(site):
+    """nginx's http2_max_concurrent_streams: 128 requests open at once on one connection each get their 401 (with
+    swift-nio-http2's 100, the last 28 would be refused with RST_STREAM)."""
+    port = port_of(site)
+    client = H2Client(port)
+    try:
+        assert client.request(request_headers(port, "GET", "/both/x"))[0] == 401   # settings exchanged and acknowledged
+        opened = []
+        for _ in range(128):
+            stream_id = client.connection.get_next_available_stream_id()
+            client.streams[stream_id] = {"status": None, "data": b"", "done": False}
+            client.connection.send_headers(stream_id, request_headers(port, "GET", "/both/x"), end_stream=True)
+            opened.append(stream_id)
+        client.flush()
+        while not all(client.streams[s]["done"] for s in opened) and client.pump():
+            pass
+        assert [client.streams[s]["status"] for s in opened] == [401] * 128, client.closed_by_server
+    finally:
+        client.close()
 
 
 def test_split_cookies_and_a_body_without_length_reach_an_http1_upstream_as_http1_wants(site):
