@@ -9,7 +9,8 @@ struct SpaceScanner {
     /// Where the chunk read forward starts, and its spaces not yet returned (bit i for the byte at `chunkStart + i`).
     private var chunkStart = 0
     private var mask: UInt64
-    /// Where the chunk read backward starts, and its spaces not yet returned.
+    /// Where the chunk read backward starts (64 bytes before the end of the one read before it, or 0), and its spaces
+    /// not yet returned.
     private var backStart: Int
     private var backMask: UInt64
 
@@ -17,8 +18,8 @@ struct SpaceScanner {
         base = (line.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!).assumingMemoryBound(to: UInt8.self)
         count = line.baseAddress == nil ? 0 : line.count
         mask = count > 0 ? Self.spaces(base, at: 0, count: count) : 0
-        // The backward chunks start where the forward ones do, every 64th byte, so that both see the same bitmaps.
-        backStart = count > 0 ? (count - 1) & ~63 : 0
+        // The backward chunks end at the line's end, so that a line of 64 bytes or more is read in place from both ends.
+        backStart = max(count - 64, 0)
         backMask = count > 0 ? Self.spaces(base, at: backStart, count: count) : 0
     }
 
@@ -38,16 +39,19 @@ struct SpaceScanner {
     @inline(__always) mutating func previous() -> Int? {
         while backMask == 0 {
             guard backStart > 0 else { return nil }
-            backStart -= 64
-            backMask = Self.spaces(base, at: backStart, count: count)
+            // The chunk before, or the line's first 64 bytes without those already read.
+            let end = backStart
+            backStart = max(end - 64, 0)
+            backMask = Self.spaces(base, at: backStart, count: count) & (UInt64.max >> UInt64(64 - (end - backStart)))
         }
         let bit = 63 - backMask.leadingZeroBitCount
         backMask &= ~(1 << UInt64(bit))
         return backStart + bit
     }
 
-    /// The spaces among the 64 bytes from `start`; a chunk that runs past the line's end is read from a zeroed copy
-    /// (zero bytes are never spaces), never from the memory after the line.
+    /// The spaces among the 64 bytes from `start`; a chunk that runs past the line's end (the forward scan's last, or a
+    /// line shorter than 64 bytes) is read from a zeroed copy (zero bytes are never spaces), never from the memory
+    /// after the line.
     @inline(__always) private static func spaces(_ base: UnsafePointer<UInt8>, at start: Int, count: Int) -> UInt64 {
         if count - start >= 64 { return gatehouse_byte_bitmap64(base + start, 0x20) }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { chunk in
