@@ -3,7 +3,8 @@
 # protecting the same small file on 127.0.0.1, in one run on this machine. Scenarios: no auth, Basic with an $apr1$
 # user, Basic with a bcrypt cost-10 user, and (Gatehouse only) a JWT bearer. Prints requests/s, p99 and the ratio to
 # nginx; then the same over HTTP/2 with TLS (h2load, 32 connections) against nginx (`http2`), Caddy
-# and Gatehouse; then the time of an unknown user against a wrong password on Gatehouse.
+# and Gatehouse; then Gatehouse with `tracing:` (every request a span, batched to a local OTLP/HTTP sink) against
+# Gatehouse without; then the time of an unknown user against a wrong password on Gatehouse.
 #   bench/gateway.sh [seconds per run, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,13 +34,18 @@ PY
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
     -keyout "$W/key.pem" -out "$W/cert.pem" 2>/dev/null
-start_nginx 2 "    server {
+start_nginx 2 "    # nginx closes a connection after 1000 requests by default (keepalive_requests, which HTTP/2 connections obey
+    # too): h2load does not reconnect, so a run stopped at 32 x 1000 requests. No limit, as Apache's
+    # MaxKeepAliveRequests 0 below and as Caddy and Gatehouse have none.
+    server {
         listen 127.0.0.1:18580;
+        keepalive_requests 1000000;
         root $W/www;
         location /auth/ { auth_basic \"bench\"; auth_basic_user_file $W/users; }
     }
     server {
         listen 127.0.0.1:18590 ssl http2;
+        keepalive_requests 1000000;
         ssl_certificate $W/cert.pem;
         ssl_certificate_key $W/key.pem;
         root $W/www;
@@ -97,8 +103,24 @@ CONF
 sed -e 's/^listen: .*/listen: 127.0.0.1:18593/' -e 's/^store: .*/store: sqlite:gatehouse-tls.sqlite\ntls: { certificate: cert.pem, key: key.pem }/' \
     "$W/gatehouse.yaml" > "$W/gatehouse-tls.yaml"
 (cd "$W" && exec "$GATEHOUSE" serve --config gatehouse-tls.yaml >/dev/null 2>&1) & PIDS+=($!)
+# An OTLP/HTTP sink that takes every batch of spans and answers 200, for the traced Gatehouse on 18584.
+python3 - <<'PY' & PIDS+=($!)
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+class Sink(BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+ThreadingHTTPServer(("127.0.0.1", 18599), Sink).serve_forever()
+PY
+sed -e 's/^listen: .*/listen: 127.0.0.1:18584/' -e 's/^store: .*/store: sqlite:gatehouse-traced.sqlite\ntracing: { endpoint: "http:\/\/127.0.0.1:18599" }/' \
+    "$W/gatehouse.yaml" > "$W/gatehouse-traced.yaml"
+(cd "$W" && exec "$GATEHOUSE" serve --config gatehouse-traced.yaml >/dev/null 2>&1) & PIDS+=($!)
 
-for port in 18580 18581 18582 18583; do
+for port in 18580 18581 18582 18583 18584; do
     for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/none/" && break; sleep 0.2; done
 done
 for port in 18590 18592 18593; do
@@ -119,7 +141,7 @@ run() {
 }
 
 printf '%-10s %-22s %12s %10s %8s %14s\n' server scenario "req/s" p99 non-2xx "ratio to nginx"
-declare -A NGINX
+declare -A NGINX GATEHOUSE_RPS
 for scenario in none apr1 bcrypt jwt; do
     for server in nginx apache caddy gatehouse; do
         case $server in nginx) port=18580;; apache) port=18581;; caddy) port=18582;; gatehouse) port=18583;; esac
@@ -131,10 +153,24 @@ for scenario in none apr1 bcrypt jwt; do
         esac
         read -r rps p99 non2xx <<<"$(run "$server" "$port" "$path" "$header")"
         [ $server = nginx ] && NGINX[$scenario]=$rps
+        [ $server = gatehouse ] && GATEHOUSE_RPS[$scenario]=$rps
         ratio="-"
         [ -n "${NGINX[$scenario]:-}" ] && ratio=$(echo "scale=2; $rps / ${NGINX[$scenario]}" | bc)
         printf '%-10s %-22s %12s %10s %8s %14s\n' "$server" "$scenario" "$rps" "$p99" "$non2xx" "$ratio"
     done
+done
+
+echo
+echo "Gatehouse with tracing: (a span per request, exported in batches to a local OTLP/HTTP sink)"
+printf '%-10s %-22s %12s %10s %8s %18s\n' server scenario "req/s" p99 non-2xx "ratio to untraced"
+for scenario in none apr1 jwt; do
+    case $scenario in
+        none) path=/none/; header="";;
+        apr1) path=/auth/; header=$(basic apr1user:apr1-pw);;
+        jwt) path=/jwt/; header="Authorization: Bearer $JWT";;
+    esac
+    read -r rps p99 non2xx <<<"$(run gatehouse 18584 "$path" "$header")"
+    printf '%-10s %-22s %12s %10s %8s %18s\n' traced "$scenario" "$rps" "$p99" "$non2xx" "$(echo "scale=2; $rps / ${GATEHOUSE_RPS[$scenario]}" | bc)"
 done
 
 # run_h2 STREAMS PORT PATH [HEADER] -> "req/s 2xx-share": h2load over TLS, 32 connections of STREAMS concurrent

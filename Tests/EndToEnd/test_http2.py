@@ -15,7 +15,7 @@ import pytest
 
 from attack_vectors import PATH_BYPASS
 from conftest import Gateway, apache_htdigest, chromium, serve
-from test_attacks import SECRET, LaxBackend
+from test_attacks import SECRET, LaxBackend, site_config as attack_site
 from test_session import log_in, text
 from test_tls import make_certificate
 
@@ -388,21 +388,13 @@ def bypass_gateways(files):
     for lax in serve(LaxBackend):
         for route in ("/admin/", "/admin"):
             for kind, backend in (("static", "static: ./public"), ("upstream", f"upstream: {lax}")):
-                running[(route, kind)] = Gateway(folder, f"""
-listen: 127.0.0.1:0
-store: sqlite:gatehouse-{kind}-{len(route)}.sqlite
-{backend}
-realm: Example
-lockout: {{ failures: 0 }}
-tls: {{ certificate: cert.pem, key: key.pem }}
-routes:
-  - path: {route}
-    schemes: [digest, basic]
-    users: apache.htpasswd
-    digest_users: apache-made.htdigest
-  - path: /
-    public: true
-""")
+                # A folder each: a gateway reloads when its config file changes, so none may share one.
+                own = tempfile.mkdtemp(dir=folder)
+                os.symlink(os.path.join(folder, "public"), os.path.join(own, "public"))
+                for name in ("cert.pem", "key.pem", "apache.htpasswd", "apache-made.htdigest"):
+                    shutil.copy(os.path.join(folder, name), own)
+                config = attack_site(route, backend).replace("routes:\n", "tls: { certificate: cert.pem, key: key.pem }\nroutes:\n", 1)
+                running[(route, kind)] = Gateway(own, config)
         yield running
         for gateway in running.values():
             gateway.stop()
