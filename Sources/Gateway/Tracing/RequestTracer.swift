@@ -24,7 +24,7 @@ struct RequestTracer: Sendable {
 
 /// The span of one request. The decision names it and fills its attributes (``record(_:path:client:requestID:)``);
 /// the upstream gets its context (``propagationHeaders``); it ends when the answer's head goes out.
-/// Only what the audit record holds goes in: never a credential, a cookie or the query string, which may carry a token.
+/// Nothing secret goes in: never a credential, a cookie or the query string (which may carry an API key or a token).
 struct RequestSpan: Sendable {
     let span: any Span
     let tracer: any Tracer
