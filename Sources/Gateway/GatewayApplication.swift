@@ -14,8 +14,9 @@ import UnixSignals
 /// Builds the gateway application from a configuration: used by `gatehouse serve` and by the tests.
 ///
 /// Besides the HTTP server it runs the audit writer (flushed on shutdown), the ``Housekeeping`` of the store, the span
-/// exporter when `tracing:` is set (flushed on shutdown too), and the reloader: SIGHUP, or a change of the config file (looked at every two seconds), rebuilds the routes without
-/// dropping a request. User, group and key files are re-read on change by the routes themselves.
+/// exporter when `tracing:` is set (flushed on shutdown too), and the reloader: SIGHUP, or a change of the config file
+/// (looked at every two seconds), rebuilds the routes without dropping a request. User, group and key files are re-read
+/// on change by the routes themselves.
 public enum GatewayApplication {
     public static func build(
         config: GatewayConfig, logger: Logger = Logger(label: "gatehouse"),

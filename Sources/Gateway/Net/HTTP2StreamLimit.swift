@@ -24,7 +24,8 @@ struct HTTP2StreamLimit: ServerChildChannel {
             let negotiation = try channel.pipeline.syncOperations.handler(type: Negotiation.self)
             negotiation.protocolNegotiationResult.whenSuccess { negotiated in
                 guard case .http2(let connection) = negotiated else { return }
-                let settings = HTTP2Frame.FramePayload.settings(.settings([HTTP2Setting(parameter: .maxConcurrentStreams, value: Self.maxConcurrentStreams)]))
+                let limit = HTTP2Setting(parameter: .maxConcurrentStreams, value: Self.maxConcurrentStreams)
+                let settings = HTTP2Frame.FramePayload.settings(.settings([limit]))
                 connection.channel.writeAndFlush(HTTP2Frame(streamID: .rootStream, payload: settings), promise: nil)
             }
             return value
