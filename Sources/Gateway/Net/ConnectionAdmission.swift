@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// The HTTP/1.1 guard (``ConnectionGuard``) and HTTP/2's idle timer start only once ALPN has chosen the protocol, so
 /// without this deadline a client that opens a connection and never finishes its TLS handshake would hold it forever.
-final class ConnectionAdmission: ChannelInboundHandler, RemovableChannelHandler {
+final class ConnectionAdmission: ConnectionLifetime, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
 
     private let registry: ConnectionRegistry
@@ -21,25 +21,7 @@ final class ConnectionAdmission: ChannelInboundHandler, RemovableChannelHandler 
         handshakeTimeout = .milliseconds(Int64(settings.headerTimeout * 1000))
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { start(context) }
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        start(context)
-        context.fireChannelActive()
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        stop()
-        context.fireChannelInactive()
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        stop()
-    }
-
-    private func start(_ context: ChannelHandlerContext) {
+    func start(_ context: ChannelHandlerContext) {
         guard admitted == nil else { return }
         let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
         guard registry.admit(address) else {
@@ -58,7 +40,7 @@ final class ConnectionAdmission: ChannelInboundHandler, RemovableChannelHandler 
         (try? pipeline.context(handlerType: ConnectionGuard.self)) != nil || (try? pipeline.context(handlerType: NIOHTTP2Handler.self)) != nil
     }
 
-    private func stop() {
+    func stop() {
         timer?.cancel()
         timer = nil
         if let admitted { registry.release(admitted) }

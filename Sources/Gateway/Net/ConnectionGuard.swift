@@ -10,7 +10,7 @@ import NIOHTTPTypes
 /// trickles a request line byte by byte is still closed when its head is not complete in time (slowloris). Over
 /// HTTP/2 one guard watches each stream (closing a stream resets it) and the connection's idle timer the rest; the
 /// cap per address is ``ConnectionAdmission``'s, before TLS.
-final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
+final class ConnectionGuard: ChannelDuplexHandler, ConnectionLifetime, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
@@ -29,15 +29,6 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     init(settings: GatewayConfig.Connections) {
         self.settings = settings
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { start(context) }
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        start(context)
-        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -63,16 +54,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(data, promise: promise)
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
-        stop()
-        context.fireChannelInactive()
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        stop()
-    }
-
-    private func start(_ context: ChannelHandlerContext) {
+    func start(_ context: ChannelHandlerContext) {
         guard !started else { return }
         started = true
         arm(context, after: settings.headerTimeout)
@@ -96,7 +78,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         deadline = nil
     }
 
-    private func stop() {
+    func stop() {
         timer?.cancel()
         timer = nil
         cancelDeadline()
