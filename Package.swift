@@ -47,7 +47,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .systemLibrary(name: "CByteScan", path: "Sources/CByteScan"),
+        .target(name: "CByteScan"),
         .target(name: "LogAnalysis", dependencies: ["CZlib", "CByteScan"], swiftSettings: swiftSettings),
         .target(
             name: "HTTPAuth",

@@ -27,7 +27,8 @@ struct LineSink {
         self.since = since
     }
 
-    mutating func consume(_ line: UnsafeRawBufferPointer, at offset: Int) {
+    /// Reads one line found at `offset`; `spaces`, when the assembler noted them, spare a W3C line its own search.
+    mutating func consume(_ line: UnsafeRawBufferPointer, at offset: Int, spaces: LineSpaces? = nil) {
         summary.lines += 1
         if line.isEmpty { return }
         switch format {
@@ -55,7 +56,7 @@ struct LineSink {
                 return
             }
             var fields = AccessFields()
-            guard w3cFields.parse(line, into: &fields, clock: &clock) else { return unreadable(line, offset) }
+            guard w3cFields.parse(line, spaces: spaces, into: &fields, clock: &clock) else { return unreadable(line, offset) }
             access(fields, line)
         case .json:
             guard let parsed = JSONLogLine.parse(line) else { return unreadable(line, offset) }
@@ -136,7 +137,7 @@ struct LineSink {
             // W3C logs write the user agent's spaces as `+`.
             let userAgent = fields.userAgent.map { format == .w3c ? line.text($0, plusAsSpace: true) : line.text($0) }
             refusal(
-                status: fields.status, minute: fields.minute, client: client(), user: user, path: fields.pathText ?? fields.path.map { line.text($0) },
+                status: fields.status, minute: fields.minute, client: client(), user: user, path: fields.path.map { line.text($0) },
                 userAgent: userAgent, reason: nil, kind: kind)
         } else if isLogin(fields.status), let user = fields.user {
             summary.addSuccess(user: line.text(user), client: client(), minute: fields.minute)

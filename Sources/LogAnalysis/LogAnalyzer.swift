@@ -114,16 +114,16 @@ public struct LogAnalyzer: Sendable {
             let file = try FileBlocks(path: path)
             defer { file.close() }
             let start = range.lowerBound == 0 ? 0 : range.lowerBound - 1
-            var assembler = LineAssembler(startingAt: start)
+            var assembler = LineAssembler(startingAt: start, notingSpaces: sink.format == .w3c)
             var skipFirst = range.lowerBound > 0
             try file.read(from: start) { block, offset in
-                let more = assembler.feed(block, line: { line, lineOffset in
+                let more = assembler.feed(block, line: { line, lineOffset, spaces in
                     if skipFirst {
                         skipFirst = false
                         return true
                     }
                     guard lineOffset < range.upperBound else { return false }
-                    sink.consume(line, at: lineOffset)
+                    sink.consume(line, at: lineOffset, spaces: spaces)
                     return true
                 }, overlong: { lineOffset in
                     if skipFirst {
@@ -147,11 +147,11 @@ public struct LogAnalyzer: Sendable {
 
     static func readGzip(path: String, sink: LineSink, progress: (@Sendable (Int) -> Void)?) -> LogSummary {
         var sink = sink
-        var assembler = LineAssembler()
+        var assembler = LineAssembler(notingSpaces: sink.format == .w3c)
         do {
             try GzipBlocks.read(path: path) { block in
-                _ = assembler.feed(block, line: { line, offset in
-                    sink.consume(line, at: offset)
+                _ = assembler.feed(block, line: { line, offset, spaces in
+                    sink.consume(line, at: offset, spaces: spaces)
                     return true
                 }, overlong: { offset in
                     sink.summary.note(LogProblem(path: path, offset: offset, message: "a line longer than 64 KiB (uncompressed offset), skipped"))

@@ -73,7 +73,7 @@ public struct LogFollower {
         guard let format = file.format else { return LogSummary() }
         var sink = LineSink(format: format, path: file.path, custom: custom, w3cFields: file.w3cFields)
         data.withUnsafeBytes { bytes in
-            _ = file.assembler.feed(bytes, line: { line, offset in
+            _ = file.assembler.feed(bytes, line: { line, offset, _ in
                 sink.consume(line, at: offset)
                 return true
             }, overlong: { _ in })

@@ -66,7 +66,10 @@ struct CombinedLine {
     }
 
     /// The request's path without its query (`GET /a?b HTTP/1.1` gives `/a`).
-    func path(in line: UnsafeRawBufferPointer) -> Range<Int>? {
+    func path(in line: UnsafeRawBufferPointer) -> Range<Int>? { Self.path(in: line, request: request) }
+
+    /// The path without its query of the request line at `request`: from the first space to the next space or `?`.
+    static func path(in line: UnsafeRawBufferPointer, request: Range<Int>) -> Range<Int>? {
         guard let space = request.first(where: { line[$0] == 0x20 }) else { return nil }
         let start = space + 1
         var end = start

@@ -125,14 +125,12 @@ public struct CustomLogFormat: Sendable, Hashable {
                     if line[time.lowerBound] == 0x5B, line[time.upperBound - 1] == 0x5D { time = (time.lowerBound + 1)..<(time.upperBound - 1) }
                     fields.minute = clock.commonLogTime(UnsafeRawBufferPointer(rebasing: line[time]))
                 case .isoTime: fields.minute = MinuteClock.iso8601(line.text(range))
-                case .request:
-                    let words = line.text(range).split(separator: " ")
-                    if words.count >= 2, fields.pathText == nil { fields.pathText = String(words[1].prefix { $0 != "?" }) }
+                case .request: if fields.path == nil { fields.path = CombinedLine.path(in: line, request: range) }
                 case .status:
                     guard range.count == 3, let status = Int(line.text(range)) else { return nil }
                     fields.status = status
                     statusSeen = true
-                case .path: fields.pathText = String(line.text(range).prefix { $0 != "?" })
+                case .path: fields.path = range.lowerBound..<(range.first { line[$0] == 0x3F } ?? range.upperBound)
                 case .userAgent: fields.userAgent = range
                 case .method, .other: break
                 }
@@ -154,15 +152,14 @@ public struct CustomLogFormat: Sendable, Hashable {
     }
 }
 
-/// The fields of an access-log line that a report uses, as byte ranges into the line (the path as text).
-struct AccessFields {
+/// The fields of an access-log line that a report uses, as byte ranges into the line: made strings only for the lines
+/// a report keeps.
+struct AccessFields: Equatable {
     var status = 0
     var minute: Int?
     var client: Range<Int> = 0..<0
     var user: Range<Int>?
-    var pathText: String?
-    /// The path as a byte range, for layouts that have it as its own field (W3C's `cs-uri-stem`): made a string only
-    /// for the lines a report keeps.
+    /// The path without its query: a field of its own (W3C's `cs-uri-stem`, `%U`) or taken from the request line.
     var path: Range<Int>?
     var userAgent: Range<Int>?
     /// IIS's `sc-substatus` and `sc-win32-status` (W3C logs only).

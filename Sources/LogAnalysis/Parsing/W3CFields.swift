@@ -58,54 +58,80 @@ struct W3CFields: Sendable, Hashable {
     }
 
     /// ``parse(_:clock:)`` into a caller's fields (no copy of the fields per line); false when the line does not fit.
-    /// Where each field starts is found (``SpaceScanner``) from the start up to the user agent and from the end after
-    /// it, then only the fields a report reads are looked at. IIS writes a space inside no field (`+` in the user agent
-    /// and the referrer), so a line has as many fields as its `#Fields:` directive names.
-    func parse(_ line: UnsafeRawBufferPointer, into fields: inout AccessFields, clock: inout MinuteClock) -> Bool {
+    /// IIS writes a space inside no field (`+` in the user agent and the referrer), so a line has as many fields as its
+    /// `#Fields:` directive names: where they end is taken from the line's `spaces` when the assembler noted them and
+    /// they are as many as the layout's, else found here (``findSpaces(_:_:)``). Then only the fields a report reads are
+    /// looked at.
+    func parse(_ line: UnsafeRawBufferPointer, spaces: LineSpaces? = nil, into fields: inout AccessFields, clock: inout MinuteClock) -> Bool {
         guard line.baseAddress != nil else { return false }
-        // Spaces after the last field (a hand-edited or re-exported file) would count as empty fields from the end.
+        // A space at the end (a hand-edited or re-exported file) would count as an empty field.
+        if let spaces, spaces.count == fieldCount - 1, line.last != 0x20 {
+            return read(line, FieldBounds(spaces: spaces, end: line.count), into: &fields, clock: &clock)
+        }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: fieldCount) { found in
+            guard let end = findSpaces(line, found) else { return false }
+            let spaces = LineSpaces(offsets: UnsafeBufferPointer(rebasing: found[..<(fieldCount - 1)]), lineStart: 0)
+            return read(line, FieldBounds(spaces: spaces, end: end), into: &fields, clock: &clock)
+        }
+    }
+
+    /// Where the fields of a line end: its spaces, one fewer than the layout's fields, then the line's end.
+    private struct FieldBounds {
+        let spaces: LineSpaces
+        let end: Int
+
+        /// Field `index`'s bytes.
+        @inline(__always) func range(_ index: Int) -> Range<Int> {
+            (index == 0 ? 0 : spaces[index - 1] + 1)..<(index == spaces.count ? end : spaces[index])
+        }
+    }
+
+    /// The spaces between the fields of `line` (into `spaces`), found from the start up to the ``pivot`` and from
+    /// the end after it, so that the user agent, the longest field, is never searched (and a space inside it, which
+    /// IIS never writes, does not shift the fields after it); the end of the last field, before any spaces that
+    /// trail it; nil when the line has fewer fields than the layout.
+    private func findSpaces(_ line: UnsafeRawBufferPointer, _ spaces: UnsafeMutableBufferPointer<Int>) -> Int? {
         var length = line.count
         while length > 0, line[length - 1] == 0x20 { length -= 1 }
-        let line = UnsafeRawBufferPointer(rebasing: line[..<length])
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: fieldCount + 1) { starts in
-            // Field i is starts[i] ..< starts[i + 1] - 1.
-            var spaces = SpaceScanner(line)
-            starts[0] = 0
-            for index in stride(from: 1, through: pivot, by: 1) {
-                guard let space = spaces.next() else { return false }
-                starts[index] = space + 1
-            }
-            starts[fieldCount] = line.count + 1
-            for index in stride(from: fieldCount - 1, to: pivot, by: -1) {
-                // A line with fewer fields than the layout: the spaces found from the end reach the ones found from the start.
-                guard let space = spaces.previous(), space + 1 > starts[pivot] else { return false }
-                starts[index] = space + 1
-            }
-            /// The field at `index`; nil when the layout lacks it or the line has `-` (empty).
-            @inline(__always) func field(_ index: Int) -> Range<Int>? {
-                guard index >= 0 else { return nil }
-                let range = starts[index]..<(starts[index + 1] - 1)
-                return range.isEmpty || (range.count == 1 && line[range.lowerBound] == 0x2D) ? nil : range
-            }
-            guard let statusField = field(status), statusField.count == 3, let code = Self.number(line, statusField) else { return false }
-            fields.status = code
-            if let date = field(date), let time = field(time) {
-                fields.minute = clock.w3cTime(date: UnsafeRawBufferPointer(rebasing: line[date]), time: UnsafeRawBufferPointer(rebasing: line[time]))
-            }
-            if let forwarded = field(forwardedFor) {
-                // The first address is the client's (`203.0.113.51,+10.0.0.4`: the load balancer appended its own).
-                let end = forwarded.first { line[$0] == 0x2C || line[$0] == 0x2B } ?? forwarded.upperBound
-                fields.client = forwarded.lowerBound..<end
-            } else if let client = field(client) {
-                fields.client = client
-            }
-            fields.user = field(user)
-            fields.path = field(stem)
-            fields.userAgent = field(userAgent)
-            fields.subStatus = field(subStatus).flatMap { Self.number(line, $0) }
-            fields.win32Status = field(win32Status).flatMap { Self.number(line, $0) }
-            return true
+        var scanner = SpaceScanner(UnsafeRawBufferPointer(rebasing: line[..<length]))
+        for index in stride(from: 0, to: pivot, by: 1) {
+            guard let space = scanner.next() else { return nil }
+            spaces[index] = space
         }
+        for index in stride(from: fieldCount - 2, through: pivot, by: -1) {
+            // A line with fewer fields than the layout: the spaces found from the end reach the ones found from the start.
+            guard let space = scanner.previous(), pivot == 0 || space > spaces[pivot - 1] else { return nil }
+            spaces[index] = space
+        }
+        return length
+    }
+
+    /// The fields a report reads; false when the status is not three digits.
+    @inline(__always) private func read(_ line: UnsafeRawBufferPointer, _ bounds: FieldBounds, into fields: inout AccessFields, clock: inout MinuteClock) -> Bool {
+        /// The field at `index`; nil when the layout lacks it or the line has `-` (empty).
+        @inline(__always) func field(_ index: Int) -> Range<Int>? {
+            guard index >= 0 else { return nil }
+            let range = bounds.range(index)
+            return range.isEmpty || (range.count == 1 && line[range.lowerBound] == 0x2D) ? nil : range
+        }
+        guard let statusField = field(status), statusField.count == 3, let code = Self.number(line, statusField) else { return false }
+        fields.status = code
+        if let date = field(date), let time = field(time) {
+            fields.minute = clock.w3cTime(date: UnsafeRawBufferPointer(rebasing: line[date]), time: UnsafeRawBufferPointer(rebasing: line[time]))
+        }
+        if let forwarded = field(forwardedFor) {
+            // The first address is the client's (`203.0.113.51,+10.0.0.4`: the load balancer appended its own).
+            let end = forwarded.first { line[$0] == 0x2C || line[$0] == 0x2B } ?? forwarded.upperBound
+            fields.client = forwarded.lowerBound..<end
+        } else if let client = field(client) {
+            fields.client = client
+        }
+        fields.user = field(user)
+        fields.path = field(stem)
+        fields.userAgent = field(userAgent)
+        fields.subStatus = field(subStatus).flatMap { Self.number(line, $0) }
+        fields.win32Status = field(win32Status).flatMap { Self.number(line, $0) }
+        return true
     }
 
     /// A decimal field of at most 10 digits.

@@ -1,37 +1,48 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Cuts blocks of bytes into lines without copying them, except a line that spans two blocks. A line longer than
-/// ``maximumLine`` is not kept whole: it is reported (by its offset) and skipped to its end.
+/// ``maximumLine`` is not kept whole: it is reported (by its offset) and skipped to its end. An assembler made with
+/// `notingSpaces` also gives where each line's spaces are (``SpaceIndexingLineBreaks``), for W3C lines; a line
+/// carried from one block to the next comes without them.
 struct LineAssembler {
     static let maximumLine = 64 << 10
     private var carry: [UInt8] = []
     private var carryStart = 0
     private var skipping = false
+    private let notingSpaces: Bool
     /// Offset in the stream of the next byte fed.
     private(set) var position: Int
 
-    init(startingAt position: Int = 0) {
+    init(startingAt position: Int = 0, notingSpaces: Bool = false) {
         self.position = position
+        self.notingSpaces = notingSpaces
     }
 
-    /// Calls `line` with each complete line (without its `\n` or `\r\n`) and its offset, and `overlong` with the
-    /// offset of each line that was too long. `line` returns false to stop.
+    /// Calls `line` with each complete line (without its `\n` or `\r\n`), its offset and, when noted, its spaces, and
+    /// `overlong` with the offset of each line that was too long. `line` returns false to stop.
     mutating func feed(
-        _ block: UnsafeRawBufferPointer, line: (UnsafeRawBufferPointer, Int) -> Bool, overlong: (Int) -> Void
+        _ block: UnsafeRawBufferPointer, line: (UnsafeRawBufferPointer, Int, LineSpaces?) -> Bool, overlong: (Int) -> Void
     ) -> Bool {
-        guard let base = block.baseAddress, !block.isEmpty else { return true }
-        var start = 0
+        guard block.baseAddress != nil, !block.isEmpty else { return true }
         defer { position += block.count }
-        while start < block.count {
-            guard let found = memchr(base + start, 0x0A, block.count - start) else {
-                keep(UnsafeRawBufferPointer(rebasing: block[start...]), at: position + start, overlong: overlong)
-                return true
+        guard notingSpaces else {
+            var breaks = NewlineSearch(block)
+            return feed(block, &breaks, line: line, overlong: overlong)
+        }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: SpaceIndexingLineBreaks.offsetRoom) { offsets in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: SpaceIndexingLineBreaks.bitmapRoom) { bitmaps in
+                var breaks = SpaceIndexingLineBreaks(block, offsets: offsets.baseAddress!, bitmaps: bitmaps.baseAddress!)
+                return feed(block, &breaks, line: line, overlong: overlong)
             }
-            let end = base.distance(to: UnsafeRawPointer(found))
+        }
+    }
+
+    private mutating func feed(
+        _ block: UnsafeRawBufferPointer, _ breaks: inout some LineBreaks, line: (UnsafeRawBufferPointer, Int, LineSpaces?) -> Bool,
+        overlong: (Int) -> Void
+    ) -> Bool {
+        var start = 0
+        while let end = breaks.next() {
             let piece = UnsafeRawBufferPointer(rebasing: block[start..<end])
             defer { start = end + 1 }
             if skipping {
@@ -42,7 +53,7 @@ struct LineAssembler {
             if carry.isEmpty {
                 if piece.count > Self.maximumLine {
                     overlong(position + start)
-                } else if !line(Self.trimmed(piece), position + start) {
+                } else if !line(Self.trimmed(piece), position + start, breaks.spaces(lineStart: start)) {
                     return false
                 }
             } else {
@@ -55,9 +66,10 @@ struct LineAssembler {
                 let offset = carryStart
                 let whole = carry
                 carry.removeAll(keepingCapacity: true)
-                if !whole.withUnsafeBytes({ line(Self.trimmed($0), offset) }) { return false }
+                if !whole.withUnsafeBytes({ line(Self.trimmed($0), offset, nil) }) { return false }
             }
         }
+        if start < block.count { keep(UnsafeRawBufferPointer(rebasing: block[start...]), at: position + start, overlong: overlong) }
         return true
     }
 

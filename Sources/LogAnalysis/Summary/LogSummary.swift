@@ -13,10 +13,17 @@ public struct TimelineBucket: Sendable, Hashable {
 }
 
 /// How many times something happened, and the minutes of the first and last time (nil when the lines had no time).
+/// The minutes are held without optionals (24 bytes, not 40): the tables of clients hold tens of thousands of these.
 public struct MinuteSpan: Sendable, Hashable {
-    public var count = 0
-    public var firstMinute: Int?
-    public var lastMinute: Int?
+    public private(set) var count = 0
+    /// `Int.max` and `Int.min` until a time is seen.
+    private var first = Int.max
+    private var last = Int.min
+
+    public init() {}
+
+    public var firstMinute: Int? { first == .max ? nil : first }
+    public var lastMinute: Int? { last == .min ? nil : last }
 
     /// The minutes from the first to the last time, both counted; 0 without times.
     public var minutes: Int {
@@ -26,19 +33,15 @@ public struct MinuteSpan: Sendable, Hashable {
 
     mutating func add(minute: Int?) {
         count += 1
-        see(minute)
+        guard let minute else { return }
+        first = min(first, minute)
+        last = max(last, minute)
     }
 
     mutating func merge(_ other: MinuteSpan) {
         count += other.count
-        see(other.firstMinute)
-        see(other.lastMinute)
-    }
-
-    private mutating func see(_ minute: Int?) {
-        guard let minute else { return }
-        firstMinute = min(firstMinute ?? minute, minute)
-        lastMinute = max(lastMinute ?? minute, minute)
+        first = min(first, other.first)
+        last = max(last, other.last)
     }
 }
 
@@ -216,9 +219,6 @@ public struct LogSummary: Sendable {
             }
         }
     }
-
-    /// The clients some user logged in from.
-    public var authenticatedClients: Set<String> { Set(successesByUser.values.flatMap(\.clients.keys)) }
 
     mutating func addSuccess(user: String, client: String, minute: Int?) {
         successesByUser.update(user, limit: Self.userLimit, from: UserSuccesses()) { $0.add(client: client, minute: minute) }
