@@ -36,7 +36,7 @@ struct LineSink {
             guard let parsed = CombinedLine.parse(line, clock: &clock) else { return unreadable(line, offset) }
             guard admits(parsed.minute) else { return }
             count(status: parsed.status, minute: parsed.minute)
-            if isRefusal(parsed.status) {
+            if AccessFields.isRefusal(parsed.status) {
                 refusal(
                     status: parsed.status, minute: parsed.minute, client: line.text(parsed.client), user: parsed.user.map { line.text($0) },
                     path: parsed.path(in: line).map { line.text($0) }, userAgent: parsed.userAgent(in: line).map { line.text($0) }, reason: nil,
@@ -62,7 +62,7 @@ struct LineSink {
             guard let parsed = JSONLogLine.parse(line) else { return unreadable(line, offset) }
             guard admits(parsed.minute) else { return }
             count(status: parsed.status, minute: parsed.minute)
-            if isRefusal(parsed.status) {
+            if AccessFields.isRefusal(parsed.status) {
                 refusal(
                     status: parsed.status, minute: parsed.minute, client: parsed.client ?? "-", user: parsed.user, path: parsed.path, userAgent: parsed.userAgent,
                     reason: parsed.reason, kind: parsed.user == nil && !parsed.sentCredential ? .challenge : .refusedCredential)
@@ -92,7 +92,6 @@ struct LineSink {
         return minute.map { $0 >= since } ?? false
     }
 
-    @inline(__always) private func isRefusal(_ status: Int) -> Bool { status == 401 || status == 403 || status == 407 }
     /// A request that named a user and was answered 2xx or 3xx: the credential was accepted.
     @inline(__always) private func isLogin(_ status: Int) -> Bool { status >= 200 && status < 400 }
 
@@ -126,7 +125,7 @@ struct LineSink {
         count(status: fields.status, minute: fields.minute)
         // Strings are made only for the lines a report keeps: refusals and logins.
         func client() -> String { fields.client.isEmpty ? "-" : line.text(fields.client) }
-        if isRefusal(fields.status) {
+        if AccessFields.isRefusal(fields.status) {
             let user = fields.user.map { line.text($0) }
             var kind: IISStatus.Role = user == nil ? .challenge : .refusedCredential
             if let subStatus = fields.subStatus {

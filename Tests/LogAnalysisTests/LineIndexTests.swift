@@ -1,3 +1,4 @@
+import CByteScan
 import Testing
 
 @testable import LogAnalysis
@@ -69,6 +70,42 @@ import Testing
         #expect(found.map(\.spaces) == [nil, Array(0..<SpaceIndexingLineBreaks.capacity), [1]])
     }
 
+    /// Lines cut where one 16 KiB piece ends and the next begins keep their spaces, or come without them when they
+    /// have more than are kept.
+    @Test func linesAcrossPiecesKeepTheirSpaces() {
+        let piece = SpaceIndexingLineBreaks.piece
+        for spaces in [1, 30, SpaceIndexingLineBreaks.capacity, SpaceIndexingLineBreaks.capacity + 1, 100, 200] {
+            let line = Array(repeating: UInt8(0x20), count: spaces) + Array("end".utf8)
+            let filler = Array(repeating: UInt8(0x61), count: piece - spaces / 2 - 1) + [0x0A]
+            let found = lines(filler + line + [0x0A] + Array("a b\n".utf8), blocks: [1 << 20], notingSpaces: true)
+            #expect(found.count == 3)
+            #expect(found[1].spaces == (spaces <= SpaceIndexingLineBreaks.capacity ? Array(0..<spaces) : nil), "\(spaces) spaces")
+            #expect(found[2].spaces == [1])
+        }
+    }
+
+    /// The indexer processors without AVX2 run gives what the one with it gives.
+    @Test func theIndexerWithoutAVX2AgreesWithTheOneWith() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x20, 0x20, 0x0A, 0x0D, 0xA0, 0x8A, 0x00, 0xFF, 0x61, 0x61]
+        for length in [0, 1, 63, 64, 65, 1000, 16 << 10] {
+            let bytes = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+            func index(_ indexer: (UnsafePointer<UInt8>?, Int, UInt32, UnsafeMutablePointer<UInt32>?, UnsafeMutablePointer<Int>?, UnsafeMutablePointer<UInt32>?, UnsafeMutablePointer<UInt32>?) -> Int) -> [[UInt32]] {
+                var spaces = [UInt32](repeating: 0, count: length + 64)
+                var newlines = [UInt32](repeating: 0, count: length + 1)
+                var before = [UInt32](repeating: 0, count: length + 1)
+                var noted = 0
+                let lines = bytes.withUnsafeBufferPointer { indexer($0.baseAddress, length, 7, &spaces, &noted, &newlines, &before) }
+                return [Array(spaces.prefix(noted)), Array(newlines.prefix(lines)), Array(before.prefix(lines))]
+            }
+            let fast = index { gatehouse_index_lines($0, $1, $2, $3, $4, $5, $6) }
+            let portable = index { gatehouse_index_lines_portable($0, $1, $2, $3, $4, $5, $6) }
+            #expect(fast == portable)
+            #expect(fast[0] == bytes.indices.filter { bytes[$0] == 0x20 }.map { UInt32($0 + 7) })
+            #expect(fast[1] == bytes.indices.filter { bytes[$0] == 0x0A }.map { UInt32($0 + 7) })
+        }
+    }
+
     /// A W3C line read with the spaces the assembler noted gives the same fields as one read by searching itself,
     /// including the lines the noted spaces cannot serve (a space at the end, one inside the user agent, too few).
     @Test func w3cFieldsAreTheSameWithNotedSpaces() {
@@ -89,7 +126,7 @@ import Testing
                 var searched = AccessFields()
                 let searchedFits = fields.parse(bytes, into: &searched, clock: &clock)
                 var noted = AccessFields()
-                let offsets = line.spaces ?? []
+                let offsets = (line.spaces ?? []).map(UInt32.init)
                 let notedFits = offsets.withUnsafeBufferPointer { offsets in
                     fields.parse(bytes, spaces: line.spaces == nil ? nil : LineSpaces(offsets: offsets, lineStart: 0), into: &noted, clock: &clock)
                 }

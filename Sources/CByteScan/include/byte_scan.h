@@ -1,6 +1,7 @@
 // Which bytes of a buffer equal a given byte, as bitmaps of 64 bytes (bit i for byte i), which Swift cannot spell:
-// SSE2's byte compare and mask on x86-64 for one chunk at a time, inlined into the Swift code that calls it; AVX2 when
-// the processor has it for many chunks at once (byte_scan.c); elsewhere plain loops the compiler vectorises.
+// SSE2's byte compare and mask on x86-64 for one chunk at a time, inlined into the Swift code that calls it; for a
+// whole piece of a log, its lines and spaces (byte_scan.c: AVX2, BMI and POPCNT when the processor has them);
+// elsewhere plain loops the compiler vectorises.
 #ifndef GATEHOUSE_BYTE_SCAN_H
 #define GATEHOUSE_BYTE_SCAN_H
 #include <stddef.h>
@@ -24,9 +25,15 @@ static inline uint64_t gatehouse_byte_bitmap64(const uint8_t *bytes, uint8_t byt
     return bits;
 }
 
-// The bitmaps of the bytes equal to `first` and to `second` in each 64-byte chunk of the `count` bytes at `bytes`:
-// chunk k's in firstBits[k] and secondBits[k], which hold (count + 63) / 64 entries each. A last chunk shorter than
-// 64 bytes is read as if zero bytes followed it; no byte after `bytes + count` is read.
-void gatehouse_byte_bitmaps(const uint8_t *bytes, size_t count, uint8_t first, uint8_t second, uint64_t *firstBits, uint64_t *secondBits);
+// The lines of `count` bytes of a block that start at the block's `offset`, in one pass: the offset in the block of
+// each newline (into `newlines`, room for `count`) with the number of spaces noted before it (`spacesBefore`), and the
+// offset of each space (into `spaces` from index `*spaceCount` on, which is advanced: room for `count` + 64 more).
+// Returns the number of newlines.
+size_t gatehouse_index_lines(
+    const uint8_t *bytes, size_t count, uint32_t offset, uint32_t *spaces, size_t *spaceCount, uint32_t *newlines, uint32_t *spacesBefore);
+
+// The same without AVX2, BMI or POPCNT, as processors without them run it (and tests compare the two).
+size_t gatehouse_index_lines_portable(
+    const uint8_t *bytes, size_t count, uint32_t offset, uint32_t *spaces, size_t *spaceCount, uint32_t *newlines, uint32_t *spacesBefore);
 
 #endif

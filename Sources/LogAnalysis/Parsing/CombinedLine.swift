@@ -100,9 +100,10 @@ extension UnsafeRawBufferPointer {
     /// The bytes as text with each `+` read as a space, as W3C logs write the spaces of a field.
     func text(_ range: Range<Int>, plusAsSpace: Bool) -> String {
         guard plusAsSpace else { return text(range) }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: range.count) { buffer in
+        // Written straight into the string's storage (which repairs invalid UTF-8 as `String(decoding:)` does).
+        return String(unsafeUninitializedCapacity: range.count) { buffer in
             for (index, byte) in self[range].enumerated() { buffer[index] = byte == 0x2B ? 0x20 : byte }
-            return String(decoding: buffer, as: UTF8.self)
+            return range.count
         }
     }
 }

@@ -165,4 +165,7 @@ struct AccessFields: Equatable {
     /// IIS's `sc-substatus` and `sc-win32-status` (W3C logs only).
     var subStatus: Int?
     var win32Status: Int?
+
+    /// 401, 403 and 407: the refusals a report lists by client, user, path and user agent.
+    @inline(__always) static func isRefusal(_ status: Int) -> Bool { status == 401 || status == 403 || status == 407 }
 }

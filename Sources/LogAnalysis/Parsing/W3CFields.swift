@@ -68,7 +68,7 @@ struct W3CFields: Sendable, Hashable {
         if let spaces, spaces.count == fieldCount - 1, line.last != 0x20 {
             return read(line, FieldBounds(spaces: spaces, end: line.count), into: &fields, clock: &clock)
         }
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: fieldCount) { found in
+        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: fieldCount) { found in
             guard let end = findSpaces(line, found) else { return false }
             let spaces = LineSpaces(offsets: UnsafeBufferPointer(rebasing: found[..<(fieldCount - 1)]), lineStart: 0)
             return read(line, FieldBounds(spaces: spaces, end: end), into: &fields, clock: &clock)
@@ -90,23 +90,24 @@ struct W3CFields: Sendable, Hashable {
     /// the end after it, so that the user agent, the longest field, is never searched (and a space inside it, which
     /// IIS never writes, does not shift the fields after it); the end of the last field, before any spaces that
     /// trail it; nil when the line has fewer fields than the layout.
-    private func findSpaces(_ line: UnsafeRawBufferPointer, _ spaces: UnsafeMutableBufferPointer<Int>) -> Int? {
+    private func findSpaces(_ line: UnsafeRawBufferPointer, _ spaces: UnsafeMutableBufferPointer<UInt32>) -> Int? {
         var length = line.count
         while length > 0, line[length - 1] == 0x20 { length -= 1 }
         var scanner = SpaceScanner(UnsafeRawBufferPointer(rebasing: line[..<length]))
         for index in stride(from: 0, to: pivot, by: 1) {
             guard let space = scanner.next() else { return nil }
-            spaces[index] = space
+            spaces[index] = UInt32(space)
         }
         for index in stride(from: fieldCount - 2, through: pivot, by: -1) {
             // A line with fewer fields than the layout: the spaces found from the end reach the ones found from the start.
-            guard let space = scanner.previous(), pivot == 0 || space > spaces[pivot - 1] else { return nil }
-            spaces[index] = space
+            guard let space = scanner.previous(), pivot == 0 || space > Int(spaces[pivot - 1]) else { return nil }
+            spaces[index] = UInt32(space)
         }
         return length
     }
 
-    /// The fields a report reads; false when the status is not three digits.
+    /// The fields a report reads (of a line that is not a refusal, only the status, time, client and user); false when
+    /// the status is not three digits.
     @inline(__always) private func read(_ line: UnsafeRawBufferPointer, _ bounds: FieldBounds, into fields: inout AccessFields, clock: inout MinuteClock) -> Bool {
         /// The field at `index`; nil when the layout lacks it or the line has `-` (empty).
         @inline(__always) func field(_ index: Int) -> Range<Int>? {
@@ -127,6 +128,8 @@ struct W3CFields: Sendable, Hashable {
             fields.client = client
         }
         fields.user = field(user)
+        // Only a refusal's path, user agent and IIS codes are reported: three lines in four are read without them.
+        guard AccessFields.isRefusal(code) else { return true }
         fields.path = field(stem)
         fields.userAgent = field(userAgent)
         fields.subStatus = field(subStatus).flatMap { Self.number(line, $0) }

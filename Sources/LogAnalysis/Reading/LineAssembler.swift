@@ -25,15 +25,16 @@ struct LineAssembler {
     ) -> Bool {
         guard block.baseAddress != nil, !block.isEmpty else { return true }
         defer { position += block.count }
-        guard notingSpaces else {
+        guard notingSpaces, block.count <= UInt32.max else {
             var breaks = NewlineSearch(block)
             return feed(block, &breaks, line: line, overlong: overlong)
         }
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: SpaceIndexingLineBreaks.offsetRoom) { offsets in
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: SpaceIndexingLineBreaks.bitmapRoom) { bitmaps in
-                var breaks = SpaceIndexingLineBreaks(block, offsets: offsets.baseAddress!, bitmaps: bitmaps.baseAddress!)
-                return feed(block, &breaks, line: line, overlong: overlong)
-            }
+        typealias Breaks = SpaceIndexingLineBreaks
+        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Breaks.spaceRoom + 2 * Breaks.newlineRoom) { room in
+            let base = room.baseAddress!
+            let lists = Breaks.Lists(spaces: base, newlines: base + Breaks.spaceRoom, spacesBefore: base + Breaks.spaceRoom + Breaks.newlineRoom)
+            var breaks = Breaks(block, lists: lists)
+            return feed(block, &breaks, line: line, overlong: overlong)
         }
     }
 

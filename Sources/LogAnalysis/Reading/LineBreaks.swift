@@ -18,14 +18,14 @@ protocol LineBreaks {
 /// pass over its bytes.
 struct LineSpaces {
     /// The spaces' offsets in the block, in order.
-    let offsets: UnsafeBufferPointer<Int>
+    let offsets: UnsafeBufferPointer<UInt32>
     /// Where the line starts in the block.
     let lineStart: Int
 
     var count: Int { offsets.count }
 
     /// The offset in the line of its `index`th space.
-    @inline(__always) subscript(index: Int) -> Int { offsets[index] - lineStart }
+    @inline(__always) subscript(index: Int) -> Int { Int(offsets[index]) - lineStart }
 }
 
 /// Newlines found with `memchr`, for the formats whose fields are found some other way.
@@ -47,95 +47,84 @@ struct NewlineSearch: LineBreaks {
     func spaces(lineStart: Int) -> LineSpaces? { nil }
 }
 
-/// Newlines and spaces found together, as simdjson indexes a block before reading it: bitmaps of 64 bytes made for
-/// 64 KiB at a time (`CByteScan`: AVX2 or SSE2), whose bits are then walked in order. A W3C line's dozen fields cost
-/// one pass over its bytes, not a search for the newline and then one for each space. A line's spaces are kept up
-/// to ``capacity``; a line with more has none noted (its reader looks for them itself).
+/// Newlines and spaces found together, as simdjson indexes a document before reading it: 16 KiB of the block at a
+/// time become a list of newlines and one of spaces (`CByteScan`: AVX2 when the processor has it), and each line is
+/// then a slice of both. A W3C line's dozen fields cost one pass over its bytes, not a search for its end and then
+/// one for each space. A line's spaces are given up to ``capacity``; a line with more has none given (its reader looks
+/// for them itself).
 struct SpaceIndexingLineBreaks: LineBreaks {
     static let capacity = 64
-    /// The offsets a search needs room for: a line's 64 spaces and a chunk's more.
-    static let offsetRoom = capacity + 64
-    /// The chunks of 64 bytes whose bitmaps are made in one call.
-    static let piece = 1024
-    /// The bitmaps a search needs room for: the spaces' and the newlines' of a piece.
-    static let bitmapRoom = 2 * piece
+    /// The bytes indexed at a time.
+    static let piece = 16 << 10
+    /// Room for the lists: the spaces of a line carried from the piece before and of a whole piece, with the slack
+    /// the indexer writes past the last; a newline for each byte of a piece.
+    static let spaceRoom = capacity + piece + 64
+    static let newlineRoom = piece
+
+    /// The lists a search writes into; they outlive it.
+    struct Lists {
+        var spaces: UnsafeMutablePointer<UInt32>
+        var newlines: UnsafeMutablePointer<UInt32>
+        var spacesBefore: UnsafeMutablePointer<UInt32>
+    }
+
     private let base: UnsafePointer<UInt8>
     private let count: Int
-    /// The chunk being read, its spaces and newlines not yet passed (bit i for the byte at `chunkStart + i`).
-    private var chunkStart = 0
-    private var spaceMask: UInt64 = 0
-    private var newlineMask: UInt64 = 0
-    /// The bitmaps of the piece from chunk `pieceStart` (spaces, then newlines from `piece` on).
-    private let bitmaps: UnsafeMutablePointer<UInt64>
+    private let lists: Lists
+    /// Where the next piece starts.
     private var pieceStart = 0
-    /// The spaces of the line being read; `spaceCount` is past ``capacity`` when the line has more.
-    private let offsets: UnsafeMutablePointer<Int>
+    /// The newlines of the piece indexed last, and the next one to give.
+    private var lineCount = 0
+    private var lineIndex = 0
+    /// Spaces noted in `lists.spaces`, and where the spaces of the line after the last one given start.
     private var spaceCount = 0
+    private var nextLineSpaces = 0
+    /// The next line has more spaces than were kept when its piece ended.
+    private var nextLineOverflows = false
+    /// The spaces of the line the last ``next()`` ended: their place in `lists.spaces`, or nil when too many.
+    private var lineSpaces: Range<Int>?
 
-    /// `offsets` holds ``offsetRoom`` offsets and `bitmaps` ``bitmapRoom`` bitmaps; both outlive the search.
-    init(_ block: UnsafeRawBufferPointer, offsets: UnsafeMutablePointer<Int>, bitmaps: UnsafeMutablePointer<UInt64>) {
+    /// `lists` has room for ``spaceRoom`` spaces and ``newlineRoom`` newlines; a block is at most 4 GiB (offsets are
+    /// 32 bits).
+    init(_ block: UnsafeRawBufferPointer, lists: Lists) {
         base = (block.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!).assumingMemoryBound(to: UInt8.self)
         count = block.baseAddress == nil ? 0 : block.count
-        self.offsets = offsets
-        self.bitmaps = bitmaps
-        fill()
-        load()
+        self.lists = lists
     }
 
     @inline(__always) mutating func next() -> Int? {
-        spaceCount = 0
-        while true {
-            if newlineMask != 0 {
-                let before = (newlineMask & (0 &- newlineMask)) &- 1
-                note(spaceMask & before)
-                spaceMask &= ~before
-                let end = chunkStart &+ newlineMask.trailingZeroBitCount
-                newlineMask &= newlineMask &- 1
-                return end
-            }
-            note(spaceMask)
-            spaceMask = 0
-            guard chunkStart &+ 64 < count else { return nil }
-            chunkStart &+= 64
-            load()
+        while lineIndex == lineCount {
+            guard pieceStart < count else { return nil }
+            index()
         }
+        let before = Int(lists.spacesBefore[lineIndex])
+        lineSpaces = nextLineOverflows || before - nextLineSpaces > Self.capacity ? nil : nextLineSpaces..<before
+        nextLineSpaces = before
+        nextLineOverflows = false
+        defer { lineIndex += 1 }
+        return Int(lists.newlines[lineIndex])
     }
 
     func spaces(lineStart: Int) -> LineSpaces? {
-        spaceCount <= Self.capacity ? LineSpaces(offsets: UnsafeBufferPointer(start: offsets, count: spaceCount), lineStart: lineStart) : nil
+        lineSpaces.map { LineSpaces(offsets: UnsafeBufferPointer(start: lists.spaces + $0.lowerBound, count: $0.count), lineStart: lineStart) }
     }
 
-    /// Notes the spaces of `mask` (in the chunk at `chunkStart`), in local variables: the search itself is held in
-    /// memory by its caller. Once the line has more than ``capacity`` spaces, no more are noted.
-    @inline(__always) private mutating func note(_ mask: UInt64) {
+    /// Indexes the next piece, after moving the spaces of the line it continues to the lists' start.
+    private mutating func index() {
+        let carried = spaceCount - nextLineSpaces
+        if carried > Self.capacity {
+            nextLineOverflows = true
+            spaceCount = 0
+        } else {
+            memmove(lists.spaces, lists.spaces + nextLineSpaces, carried * MemoryLayout<UInt32>.stride)
+            spaceCount = carried
+        }
+        nextLineSpaces = 0
+        let length = min(Self.piece, count - pieceStart)
         var noted = spaceCount
-        guard noted <= Self.capacity else { return }
-        var mask = mask
-        let start = chunkStart
-        // `offsets` has room for a whole chunk's spaces past the capacity.
-        while mask != 0 {
-            offsets[noted] = start &+ mask.trailingZeroBitCount
-            noted &+= 1
-            mask &= mask &- 1
-        }
+        lineCount = gatehouse_index_lines(base + pieceStart, length, UInt32(pieceStart), lists.spaces, &noted, lists.newlines, lists.spacesBefore)
         spaceCount = noted
-    }
-
-    /// The bitmaps of the chunk at `chunkStart`, from those of its piece (made when it is the piece's first).
-    @inline(__always) private mutating func load() {
-        var slot = chunkStart &>> 6 &- pieceStart
-        if slot >= Self.piece {
-            fill()
-            slot = 0
-        }
-        spaceMask = bitmaps[slot]
-        newlineMask = bitmaps[Self.piece &+ slot]
-    }
-
-    /// The bitmaps of the piece that starts at `chunkStart` (the block's last may be shorter).
-    private mutating func fill() {
-        pieceStart = chunkStart &>> 6
-        guard count > chunkStart else { return bitmaps.update(repeating: 0, count: Self.bitmapRoom) }
-        gatehouse_byte_bitmaps(base + chunkStart, min(count - chunkStart, Self.piece * 64), 0x20, 0x0A, bitmaps, bitmaps + Self.piece)
+        lineIndex = 0
+        pieceStart += length
     }
 }

@@ -25,7 +25,7 @@ public struct TopCounter: Sendable {
 
     /// The `limit` largest, largest first, ties by key.
     public func top(_ limit: Int) -> [(key: String, count: Int)] {
-        counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit).map { (key: $0.key, count: $0.value) }
+        counts.sortedPrefix(limit) { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { (key: $0.key, count: $0.value) }
     }
 
     /// Keeps the ``capacity`` largest; among keys tied at the bound the first by key, so that the same input gives the

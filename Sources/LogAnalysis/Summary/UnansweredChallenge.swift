@@ -19,15 +19,14 @@ public struct UnansweredChallenge: Sendable, Hashable {
         for user in summary.successesByUser.values {
             for client in user.clients.keys { unanswered.removeValue(forKey: client) }
         }
-        return unanswered
+        return unanswered.lazy
             .compactMap { client, challenges in
                 summary.failuresByClient[client] == nil
                     ? UnansweredChallenge(client: client, challenges: challenges.challenges, legs: challenges.legs) : nil
             }
-            .sorted { lhs, rhs in
+            .sortedPrefix(limit) { lhs, rhs in
                 let (left, right) = (lhs.challenges.count + lhs.legs.count, rhs.challenges.count + rhs.legs.count)
                 return left != right ? left > right : lhs.client < rhs.client
             }
-            .prefix(limit).map { $0 }
     }
 }
