@@ -21,29 +21,41 @@ extension Dictionary {
         if (count + more) * 2 > capacity { reserveCapacity((count + more) * 2) }
     }
 
-    /// Adds `other`'s entries, `combine` joining the values of a key both hold; a key neither holds yet is added only
-    /// while fewer than `limit` keys are held. The smaller table is inserted into the larger (the larger kept as it
-    /// is, not rehashed entry by entry), so merging the parts of a large log costs the size of the smaller parts;
-    /// room for both is made first (``keepSparse(adding:)``): inserting tens of thousands of keys into a table
-    /// filling up to its maximum load made long probe chains, a merge of two 28,000-client tables 8 times slower.
-    /// `other` is left empty: when its table is the larger, this one takes it over, which is free only if nothing
-    /// else holds it (a shared table is copied whole at its first change). `combine` must not depend on which side a
-    /// value came from.
-    mutating func absorb(bounded other: inout Self, limit: Int = .max, _ combine: (inout Value, Value) -> Void) {
+    /// Adds `other`'s entries, `combine` joining the values of a key both hold; of the keys only `other` holds, as
+    /// many as fit under `limit` are added, the smallest first: which keys fit must not depend on the order a table is
+    /// iterated in, which changes with each process's hash seed (the same log would give two reports). The smaller
+    /// table is inserted into the larger (the larger kept as it is, not rehashed entry by entry), so merging the parts
+    /// of a large log costs the size of the smaller parts; room for both is made first (``keepSparse(adding:)``):
+    /// inserting tens of thousands of keys into a table filling up to its maximum load made long probe chains, a merge
+    /// of two 28,000-client tables 8 times slower. `other` is left empty: when its table is the larger, this one takes
+    /// it over, which is free only if nothing else holds it (a shared table is copied whole at its first change).
+    /// `combine` must not depend on which side a value came from.
+    mutating func absorb(bounded other: inout Self, limit: Int = .max, _ combine: (inout Value, Value) -> Void) where Key: Comparable {
         if other.count > count { swap(&self, &other) }
         keepSparse(adding: Swift.min(other.count, Swift.max(limit - count, 0)))
+        // The keys added are noted only when some may not fit.
+        let mayRefuse = count + other.count > limit
+        var added: [Key] = []
+        var refused: [Key] = []
         for (key, value) in other {
             if let index = index(forKey: key) {
                 combine(&values[index], value)
             } else if count < limit {
                 self[key] = value
+                if mayRefuse { added.append(key) }
+            } else {
+                refused.append(key)
             }
+        }
+        if !refused.isEmpty {
+            for key in added { removeValue(forKey: key) }
+            for key in (added + refused).sortedPrefix(added.count, by: <) { self[key] = other[key] }
         }
         other = [:]
     }
 
     /// ``absorb(bounded:limit:_:)`` of a table the caller keeps.
-    mutating func merge(bounded other: Self, limit: Int = .max, _ combine: (inout Value, Value) -> Void) {
+    mutating func merge(bounded other: Self, limit: Int = .max, _ combine: (inout Value, Value) -> Void) where Key: Comparable {
         var other = other
         absorb(bounded: &other, limit: limit, combine)
     }
