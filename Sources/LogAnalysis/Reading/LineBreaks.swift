@@ -63,9 +63,9 @@ struct SpaceIndexingLineBreaks: LineBreaks {
 
     /// The lists a search writes into; they outlive it.
     struct Lists {
-        var spaces: UnsafeMutablePointer<UInt32>
-        var newlines: UnsafeMutablePointer<UInt32>
-        var spacesBefore: UnsafeMutablePointer<UInt32>
+        let spaces: UnsafeMutablePointer<UInt32>
+        let newlines: UnsafeMutablePointer<UInt32>
+        let spacesBefore: UnsafeMutablePointer<UInt32>
     }
 
     private let base: UnsafePointer<UInt8>
