@@ -27,6 +27,10 @@ struct LineSink {
         self.since = since
     }
 
+    /// Whether this sink's lines are best given with their spaces (``LineAssembler``'s `notingSpaces`): W3C lines,
+    /// whose fields are found by them.
+    var readsSpaces: Bool { format == .w3c }
+
     /// Reads one line found at `offset`; `spaces`, when the assembler noted them, spare a W3C line its own search.
     mutating func consume(_ line: UnsafeRawBufferPointer, at offset: Int, spaces: LineSpaces? = nil) {
         summary.lines += 1
@@ -134,7 +138,7 @@ struct LineSink {
                 kind = status.role ?? kind
             }
             // W3C logs write the user agent's spaces as `+`.
-            let userAgent = fields.userAgent.map { format == .w3c ? line.text($0, plusAsSpace: true) : line.text($0) }
+            let userAgent = fields.userAgent.map { line.text($0, plusAsSpace: format == .w3c) }
             refusal(
                 status: fields.status, minute: fields.minute, client: client(), user: user, path: fields.path.map { line.text($0) },
                 userAgent: userAgent, reason: nil, kind: kind)

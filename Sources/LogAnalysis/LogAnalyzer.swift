@@ -114,7 +114,7 @@ public struct LogAnalyzer: Sendable {
             let file = try FileBlocks(path: path)
             defer { file.close() }
             let start = range.lowerBound == 0 ? 0 : range.lowerBound - 1
-            var assembler = LineAssembler(startingAt: start, notingSpaces: sink.format == .w3c)
+            var assembler = LineAssembler(startingAt: start, notingSpaces: sink.readsSpaces)
             var skipFirst = range.lowerBound > 0
             try file.read(from: start) { block, offset in
                 let more = assembler.feed(block, line: { line, lineOffset, spaces in
@@ -147,7 +147,7 @@ public struct LogAnalyzer: Sendable {
 
     static func readGzip(path: String, sink: LineSink, progress: (@Sendable (Int) -> Void)?) -> LogSummary {
         var sink = sink
-        var assembler = LineAssembler(notingSpaces: sink.format == .w3c)
+        var assembler = LineAssembler(notingSpaces: sink.readsSpaces)
         do {
             try GzipBlocks.read(path: path) { block in
                 _ = assembler.feed(block, line: { line, offset, spaces in

@@ -25,13 +25,18 @@ public struct TopCounter: Sendable {
 
     /// The `limit` largest, largest first, ties by key.
     public func top(_ limit: Int) -> [(key: String, count: Int)] {
-        counts.sortedPrefix(limit) { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { (key: $0.key, count: $0.value) }
+        counts.sortedPrefix(limit, by: Self.largestFirst).map { (key: $0.key, count: $0.value) }
+    }
+
+    /// The order of the report: the largest count first, ties by key.
+    private static func largestFirst(_ lhs: (key: String, value: Int), _ rhs: (key: String, value: Int)) -> Bool {
+        lhs.value != rhs.value ? lhs.value > rhs.value : lhs.key < rhs.key
     }
 
     /// Keeps the ``capacity`` largest; among keys tied at the bound the first by key, so that the same input gives the
     /// same report in every run (a table's order changes with each process's hash seed).
     private mutating func prune() {
-        let kept = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(capacity)
+        let kept = counts.sorted(by: Self.largestFirst).prefix(capacity)
         dropped += counts.values.reduce(0, +) - kept.reduce(0) { $0 + $1.value }
         counts = [:]
         counts.keepSparse(adding: capacity * 2)
