@@ -10,6 +10,7 @@ struct LineSink {
     private var clock = MinuteClock()
     private var bucketMinute: Int?
     private var bucket = TimelineBucket()
+    private var subStatuses = SubStatusTally()
 
     let custom: CustomLogFormat?
     /// The layout of W3C lines: the last `#Fields:` directive read, or the one the file's range starts under.
@@ -85,9 +86,12 @@ struct LineSink {
         }
     }
 
-    /// Flushes the minute being counted; call once at the end.
+    /// Flushes the minute being counted and the sub-statuses; call once at the end.
     mutating func finish() -> LogSummary {
         flushBucket()
+        subStatuses.flush(into: &summary)
+        // W3C logs write the user agent's spaces as `+`: counted as written, each distinct one is decoded once here.
+        if format == .w3c { summary.userAgents.rename { $0.replacingPlusWithSpace() } }
         return summary
     }
 
@@ -134,14 +138,12 @@ struct LineSink {
             var kind: IISStatus.Role = user == nil ? .challenge : .refusedCredential
             if let subStatus = fields.subStatus {
                 let status = IISStatus(status: fields.status, subStatus: subStatus, win32Status: fields.win32Status ?? 0)
-                summary.addSubStatus(status)
+                subStatuses.add(status, to: &summary)
                 kind = status.role ?? kind
             }
-            // W3C logs write the user agent's spaces as `+`.
-            let userAgent = fields.userAgent.map { line.text($0, plusAsSpace: format == .w3c) }
             refusal(
                 status: fields.status, minute: fields.minute, client: client(), user: user, path: fields.path.map { line.text($0) },
-                userAgent: userAgent, reason: nil, kind: kind)
+                userAgent: fields.userAgent.map { line.text($0) }, reason: nil, kind: kind)
         } else if isLogin(fields.status), let user = fields.user {
             summary.addSuccess(user: line.text(user), client: client(), minute: fields.minute)
         }

@@ -23,13 +23,16 @@ public struct LogReport: Sendable {
     static let maximumPoints = 120
     public static let topLimit = 10
 
-    public init(_ summary: LogSummary) {
+    /// Works the report out; the clients challenged and never let in are sought on another core while the attacks and
+    /// stale credentials are (each goes through tens of thousands of clients in a large log).
+    public init(_ summary: LogSummary) async {
         self.summary = summary
+        async let unanswered = UnansweredChallenge.find(in: summary, limit: Self.topLimit)
         onset = Onset.find(in: summary.timeline)
         let refusals = summary.refusalsByClient
         attacks = Attack.find(in: refusals)
         staleCredentials = StaleCredential.find(in: refusals, successes: summary.successesByUser, attacks: attacks)
-        unanswered = UnansweredChallenge.find(in: summary, limit: Self.topLimit)
+        self.unanswered = await unanswered
         subStatuses = summary.subStatuses.map { (status: $0.key, count: $0.value) }
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0.status < $1.status }
         guard let first = summary.firstMinute, let last = summary.lastMinute else {

@@ -30,7 +30,7 @@ import Testing
         // 9 challenges, 3 NTLM legs, 9 refused credentials, and 20 refusals of a known user or an address.
         #expect(summary.challenges == 9 && summary.handshakeLegs == 3 && summary.refusedCredentials == 9 && summary.otherUnauthorized == 20)
         #expect(Set(summary.users.top(10).map(\.key)) == ["CONTOSO\\jdoe", "CONTOSO\\r.morgan", "CONTOSO\\svc-backup", "CONTOSO\\mlee"])
-        let report = LogReport(summary)
+        let report = await LogReport(summary)
         #expect(report.unanswered.map(\.client) == ["10.10.9.5"])
     }
 
@@ -42,7 +42,7 @@ import Testing
         #expect(summary.challenges == 11 && summary.handshakeLegs == 6 && summary.refusedCredentials == 3)
         #expect(summary.failuresByClient.keys.sorted() == ["10.10.20.31"])
         #expect(Set(summary.successesByUser.keys) == ["CONTOSO\\asmith", "CONTOSO\\bwong", "CONTOSO\\cnguyen", "CONTOSO\\dlopez", "CONTOSO\\epark"])
-        let report = LogReport(summary)
+        let report = await LogReport(summary)
         #expect(report.unanswered.map(\.client) == ["10.10.20.41"])
         #expect(report.unanswered.first?.challenges.count == 5 && report.unanswered.first?.handshakeStarted == false)
         #expect(report.attacks.isEmpty)
@@ -91,7 +91,7 @@ import Testing
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("iis-\(UUID().uuidString).log").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let report = LogReport(await LogAnalyzer(cores: 1).analyze(paths: [path]))
+        let report = await LogReport(await LogAnalyzer(cores: 1).analyze(paths: [path]))
         let onset = try #require(report.onset)
         #expect(onset.minute == 20158 * 1440 + 9 * 60 + 10)
         #expect(onset.rateBefore == 5 && onset.rateAfter == 15)
@@ -120,6 +120,28 @@ import Testing
         // Too few fields (at the end or in the middle), or a status that is not three digits, is not a line of this layout.
         for text in ["2025-03-11 08:00:40 10.10.2.40 -", "2025-03-11 08:00:40 - UA 401 1", "2025-03-11 08:00:40 10.10.2.40 - UA 4O1 1 0"] {
             #expect(Array(text.utf8).withUnsafeBytes { fields.parse($0, clock: &clock) } == nil)
+        }
+    }
+
+    /// A report names user agents with their spaces, however many ranges and kinds of refusal the log has; more
+    /// kinds of sub-status and Win32 code than the sink's short list are all counted.
+    @Test func userAgentsAndManyKindsOfRefusalAreReportedWhole() async throws {
+        var text = "#Fields: date time c-ip cs-username cs(User-Agent) sc-status sc-substatus sc-win32-status\n"
+        var expected: [IISStatus: Int] = [:]
+        for line in 0..<40_000 {
+            // 25 kinds: the first ten met from the start, the others only after line 20,000.
+            let kind = line < 20_000 ? line % 10 : line % 25
+            let status = IISStatus(status: 401, subStatus: 1 + kind % 5, win32Status: 1326 + kind)
+            expected[status, default: 0] += 1
+            let agent = line % 3 == 0 ? "Mozilla/5.0+(Windows+NT+10.0;+Win64)" : "curl/8.5.0"
+            text += "2025-03-11 09:\(String(format: "%02d", line % 60)):00 10.0.\(line % 7).1 CONTOSO\\u \(agent) 401 \(status.subStatus) \(status.win32Status)\n"
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("iis-\(UUID().uuidString).log").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        for cores in [1, 2] {
+            let summary = await LogAnalyzer(cores: cores, parallelThreshold: 64 << 10).analyze(paths: [path])
+            #expect(summary.subStatuses == expected, "\(cores) cores")
+            #expect(summary.userAgents.counts == ["Mozilla/5.0 (Windows NT 10.0; Win64)": 13_334, "curl/8.5.0": 26_666], "\(cores) cores")
         }
     }
 

@@ -49,14 +49,14 @@ import Testing
 
     /// An access log and an error log of one server show the same failures: read together, three typos stay three
     /// (fail2ban's default ban is at five), and five fast ones from one address are brute force.
-    @Test func accessAndErrorLogsOfOneServerAreNotAddedUp() {
+    @Test func accessAndErrorLogsOfOneServerAreNotAddedUp() async {
         var summary = LogSummary()
         for minute in 0..<3 {
             summary.addFailure(client: "10.0.0.2", user: "bob", minute: 100 + minute)
             summary.addFailure(client: "10.0.0.2", user: "bob", minute: 100 + minute, fromErrorLog: true)
         }
         for second in 0..<6 { summary.addFailure(client: "10.0.0.3", user: "admin", minute: 200 + second / 4, fromErrorLog: true) }
-        let attacks = LogReport(summary).attacks
+        let attacks = await LogReport(summary).attacks
         #expect(summary.refusalsByClient["10.0.0.2"]?.failures == 3)
         #expect(attacks.map(\.client) == ["10.0.0.3"] && attacks.first?.id == "brute-force")
     }
@@ -199,7 +199,7 @@ import Testing
         text += line("10.2.2.2", "bob", minute: 23, status: 200)
         for index in 0..<40 { text += line("10.6.6.6", "carol", minute: 30 + index / 20, status: 401) }
         for minute in stride(from: 0, to: 60, by: 5) { text += line("10.5.5.5", "svc-deploy", minute: minute, status: 401) }
-        let report = LogReport(await LogAnalyzer(cores: 1).analyze(paths: [try file(text)]))
+        let report = await LogReport(await LogAnalyzer(cores: 1).analyze(paths: [try file(text)]))
         let found = Dictionary(uniqueKeysWithValues: report.staleCredentials.map { ("\($0.client) \($0.user)", $0) })
         #expect(Set(found.keys) == ["10.9.9.9 alice", "10.5.5.5 svc-deploy"])
         #expect(found["10.9.9.9 alice"]?.failures.count == 15 && found["10.9.9.9 alice"]?.workingClients == ["10.1.1.1"])

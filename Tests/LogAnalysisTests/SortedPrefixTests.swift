@@ -14,6 +14,11 @@ import Testing
                 #expect(elements.sortedPrefix(limit, by: byCountThenKey).map(\.key) == elements.sorted(by: byCountThenKey).prefix(limit).map(\.key))
                 let byCount: ((key: String, count: Int), (key: String, count: Int)) -> Bool = { $0.count > $1.count }
                 #expect(elements.sortedPrefix(limit, by: byCount).map(\.key) == elements.sorted(by: byCount).prefix(limit).map(\.key), "stable as sorted(by:)")
+                // Only the elements the predicate admits, asked only of those that would be kept.
+                let admitted: ((key: String, count: Int)) -> Bool = { !$0.key.hasSuffix("7") && $0.count != 2 }
+                #expect(
+                    elements.sortedPrefix(limit, by: byCountThenKey, where: admitted).map(\.key)
+                        == elements.filter(admitted).sorted(by: byCountThenKey).prefix(limit).map(\.key))
             }
         }
     }

@@ -136,7 +136,7 @@ struct Logs: AsyncParsableCommand {
         if let progress { advance = { progress.advance($0) } }
         let summary = await LogAnalyzer(format: forced, custom: custom, since: since).analyze(paths: files, progress: advance)
         progress?.finish()
-        return LogReport(summary)
+        return await LogReport(summary)
     }
 
     /// Exit status 2 when nothing could be read; with --since, readable logs may simply have nothing that recent.

@@ -96,14 +96,11 @@ extension UnsafeRawBufferPointer {
     func text(_ range: Range<Int>) -> String {
         String(decoding: UnsafeRawBufferPointer(rebasing: self[range]), as: UTF8.self)
     }
+}
 
-    /// The bytes as text with each `+` read as a space, as W3C logs write the spaces of a field.
-    func text(_ range: Range<Int>, plusAsSpace: Bool) -> String {
-        guard plusAsSpace else { return text(range) }
-        // Written straight into the string's storage (which repairs invalid UTF-8 as `String(decoding:)` does).
-        return String(unsafeUninitializedCapacity: range.count) { buffer in
-            for (index, byte) in self[range].enumerated() { buffer[index] = byte == 0x2B ? 0x20 : byte }
-            return range.count
-        }
+extension String {
+    /// The text with each `+` read as a space, as W3C logs write the spaces of a field.
+    func replacingPlusWithSpace() -> String {
+        contains("+") ? String(decoding: utf8.map { $0 == 0x2B ? 0x20 : $0 }, as: UTF8.self) : self
     }
 }

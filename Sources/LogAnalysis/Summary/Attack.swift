@@ -20,12 +20,14 @@ public struct Attack: Sendable, Hashable {
 
     public static func find(in failures: [String: ClientFailures]) -> [Attack] {
         var attacks: [Attack] = []
+        // The users are sorted only for the clients that are attacks (a large log has tens of thousands of others).
         for (client, record) in failures {
-            let users = record.users.keys.sorted()
             if record.users.count >= stuffingUsers {
-                attacks.append(Attack(id: "credential-stuffing", client: client, failures: record.failures, users: Array(users.prefix(10)), distinctUsers: record.users.count))
+                attacks.append(Attack(
+                    id: "credential-stuffing", client: client, failures: record.failures, users: Array(record.users.keys.sorted().prefix(10)),
+                    distinctUsers: record.users.count))
             } else if record.failures >= bruteForceFailures, record.failures >= record.all.minutes * bruteForcePerMinute {
-                attacks.append(Attack(id: "brute-force", client: client, failures: record.failures, users: users, distinctUsers: record.users.count))
+                attacks.append(Attack(id: "brute-force", client: client, failures: record.failures, users: record.users.keys.sorted(), distinctUsers: record.users.count))
             }
         }
         return attacks.sorted { $0.failures != $1.failures ? $0.failures > $1.failures : $0.client < $1.client }

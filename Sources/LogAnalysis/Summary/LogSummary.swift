@@ -206,8 +206,8 @@ public struct LogSummary: Sendable {
         failuresByClient.merging(errorLogFailuresByClient) { access, error in error.failures > access.failures ? error : access }
     }
 
-    mutating func addSubStatus(_ status: IISStatus) {
-        subStatuses.update(status, limit: Self.subStatusLimit, from: 0) { $0 += 1 }
+    mutating func addSubStatus(_ status: IISStatus, count: Int = 1) {
+        subStatuses.update(status, limit: Self.subStatusLimit, from: 0) { $0 += count }
     }
 
     mutating func addChallenge(client: String, minute: Int?, leg: Bool) {

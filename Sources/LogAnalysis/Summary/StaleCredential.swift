@@ -24,7 +24,10 @@ public struct StaleCredential: Sendable, Hashable {
     public static func find(in failures: [String: ClientFailures], successes: [String: UserSuccesses], attacks: [Attack]) -> [StaleCredential] {
         let attackers = Set(attacks.map(\.client))
         var found: [StaleCredential] = []
-        for (client, record) in failures where !attackers.contains(client) && record.users.count <= maximumUsers {
+        // A client's own counts (held in the table) pass over most clients before their users (each a table of its own) are read.
+        for (client, record) in failures
+        where record.failures >= minimumFailures && record.all.minutes >= minimumMinutes && record.users.count <= maximumUsers
+            && !attackers.contains(client) {
             for (user, span) in record.users where span.count >= minimumFailures && span.minutes >= minimumMinutes {
                 let logins = successes[user]?.clients ?? [:]
                 var here: Int?

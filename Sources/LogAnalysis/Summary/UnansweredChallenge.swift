@@ -11,22 +11,21 @@ public struct UnansweredChallenge: Sendable, Hashable {
     /// Whether an NTLM handshake began: the client answered a challenge and did not finish.
     public var handshakeStarted: Bool { legs.count > 0 }
 
-    /// The challenged clients with neither a login nor a refused credential, the most challenged first. The clients
-    /// of the logins are struck from a copy of the challenged (at most 50,000 of each), not gathered into a set of
-    /// their own: the report is made on one core after the parallel reading, and the set cost more than the rest.
+    /// The challenged clients with neither a login nor a refused credential, the most challenged first. The report is
+    /// made on one core after the parallel reading: the challenged clients (up to 50,000) are neither copied nor each
+    /// looked up elsewhere; only the logins' clients are looked up among them, and only a client that would make the
+    /// list is looked up among the refused.
     static func find(in summary: LogSummary, limit: Int) -> [UnansweredChallenge] {
-        var unanswered = summary.challengesByClient
+        var loggedIn: Set<String> = []
         for user in summary.successesByUser.values {
-            for client in user.clients.keys { unanswered.removeValue(forKey: client) }
+            for client in user.clients.keys where summary.challengesByClient[client] != nil { loggedIn.insert(client) }
         }
-        return unanswered.lazy
-            .compactMap { client, challenges in
-                summary.failuresByClient[client] == nil
-                    ? UnansweredChallenge(client: client, challenges: challenges.challenges, legs: challenges.legs) : nil
-            }
-            .sortedPrefix(limit) { lhs, rhs in
-                let (left, right) = (lhs.challenges.count + lhs.legs.count, rhs.challenges.count + rhs.legs.count)
-                return left != right ? left > right : lhs.client < rhs.client
-            }
+        func total(_ challenges: ClientChallenges) -> Int { challenges.challenges.count + challenges.legs.count }
+        return summary.challengesByClient
+            .sortedPrefix(limit, by: { lhs, rhs in
+                let (left, right) = (total(lhs.value), total(rhs.value))
+                return left != right ? left > right : lhs.key < rhs.key
+            }, where: { !loggedIn.contains($0.key) && summary.failuresByClient[$0.key] == nil })
+            .map { UnansweredChallenge(client: $0.key, challenges: $0.value.challenges, legs: $0.value.legs) }
     }
 }
