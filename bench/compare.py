@@ -1,5 +1,5 @@
 """The same three operations through Python's Werkzeug (Flask's HTTP library), for a side-by-side ratio."""
-import base64, hashlib, time
+import hashlib, time
 from werkzeug.datastructures import WWWAuthenticate, Authorization
 
 CHALLENGE = 'Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=SHA-256, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"'

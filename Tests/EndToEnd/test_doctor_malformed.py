@@ -1,6 +1,6 @@
 """Malformed responses from a raw socket server: the doctor ends each with a clear finding or error, within its time
 bound, and its JSON report stays valid. Never a crash, a hang or a traceback."""
-import json, os, socket, socketserver, subprocess, threading, time
+import json, os, socketserver, subprocess, threading, time
 
 import pytest
 

@@ -3,7 +3,7 @@ the doctor logging on with --ntlm to an IIS-like server that curl logs on to (an
 IIS error pages; IIS W3C logs read by `gatehouse logs` (plain, gzip-rotated, a folder); web.config trees with
 their exit status. The logs and web.config fixtures are written from Microsoft's documentation (Tests/Fixtures/IIS,
 sources inside each file)."""
-import base64, gzip, json, os, shutil, subprocess, tempfile
+import gzip, json, os, shutil, subprocess, tempfile
 
 import pytest
 

@@ -4,7 +4,6 @@ this test sent; the error logs' reasons must match the failures sent; brute forc
 Corrupt input (truncated gzip, binary garbage, 1 MB lines) is reported by offset and the rest still counted."""
 import gzip, json, os, re, shutil, subprocess, tempfile, time
 
-import pytest
 import requests
 
 from conftest import (APACHE, BINARY, NGINX, PrivateGateway, Serving, apache_basic_site, apache_prologue, caddy, caddy_basicauth, chromium, config,

@@ -1,6 +1,6 @@
 """Reloading without a restart: a user file edited by Apache's htpasswd, and a config changed with SIGHUP. Also
 groups and a static folder."""
-import os, shutil, signal, subprocess, tempfile, time
+import os, shutil, signal, tempfile, time
 
 import requests
 
