@@ -48,7 +48,8 @@ let package = Package(
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "CByteScan"),
-        .target(name: "LogAnalysis", dependencies: ["CZlib", "CByteScan"], swiftSettings: swiftSettings),
+        .target(name: "UTCTime", swiftSettings: swiftSettings),
+        .target(name: "LogAnalysis", dependencies: ["CZlib", "CByteScan", "UTCTime"], swiftSettings: swiftSettings),
         .target(
             name: "HTTPAuth",
             dependencies: [
@@ -72,7 +73,7 @@ let package = Package(
         .target(
             name: "Tokens",
             dependencies: [
-                "HTTPAuth",
+                "HTTPAuth", "UTCTime",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -91,7 +92,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "HTTPAuth", "Passwords", "Tokens", "Store",
+                "HTTPAuth", "Passwords", "Tokens", "Store", "UTCTime",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -119,7 +120,7 @@ let package = Package(
         .target(
             name: "Doctor",
             dependencies: [
-                "HTTPAuth", "Tokens", "Passwords", "LogAnalysis",
+                "HTTPAuth", "Tokens", "Passwords", "LogAnalysis", "UTCTime",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -145,7 +146,8 @@ let package = Package(
         ),
         .testTarget(name: "HTTPAuthTests", dependencies: ["HTTPAuth"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "PasswordsTests", dependencies: ["Passwords"], swiftSettings: swiftSettings),
-        .testTarget(name: "LogAnalysisTests", dependencies: ["LogAnalysis"], swiftSettings: swiftSettings),
+        .testTarget(name: "LogAnalysisTests", dependencies: ["LogAnalysis", "UTCTime"], swiftSettings: swiftSettings),
+        .testTarget(name: "UTCTimeTests", dependencies: ["UTCTime"], swiftSettings: swiftSettings),
         .testTarget(name: "TokensTests", dependencies: ["Tokens", .product(name: "JWTKit", package: "jwt-kit")], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatewayTests",

@@ -1,4 +1,5 @@
 import Foundation
+import UTCTime
 
 /// What `gatehouse logs` reports, worked out from a ``LogSummary``: counts and shares of 401, 403 and 407, the
 /// timeline in at most ``maximumPoints`` buckets, the onset, the top refused clients, users, paths and agents, the
@@ -59,14 +60,12 @@ public struct LogReport: Sendable {
         summary.requests == 0 ? 0 : Double(summary.statuses[status]) / Double(summary.requests)
     }
 
-    /// Minutes since 1970 as `2026-11-24T05:23Z`.
+    /// Minutes since 1970 as `2026-11-24T05:23Z` (calendar arithmetic: a formatter made per time cost a report of a
+    /// 1 GiB log 17 ms).
     public static func time(_ minute: Int) -> String {
-        let date = Date(timeIntervalSince1970: TimeInterval(minute) * 60)
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm'Z'"
-        return formatter.string(from: date)
+        let time = UTCCalendar.fields(minute * 60)
+        let two = { UTCCalendar.padded($0) }
+        return UTCCalendar.padded(time.year, width: 4) + "-\(two(time.month))-\(two(time.day))T\(two(time.hour)):\(two(time.minute))Z"
     }
 
     /// What an error-log reason means, in the words of `CAUSES.md`.

@@ -1,4 +1,5 @@
 import Foundation
+import UTCTime
 
 /// Times as people read them: `2026-11-24 10:00:00 UTC (3 h 5 min ago)`.
 public enum TimeDescription {
@@ -10,9 +11,8 @@ public enum TimeDescription {
     /// `yyyy-MM-dd HH:mm:ss UTC`.
     public static func utc(_ date: Date) -> String {
         let time = UTCCalendar.fields(Int(date.timeIntervalSince1970.rounded(.down)))
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
-        let year = String(time.year)
-        return String(repeating: "0", count: max(0, 4 - year.count)) + year + "-\(two(time.month))-\(two(time.day)) \(two(time.hour)):\(two(time.minute)):\(two(time.second)) UTC"
+        let two = { UTCCalendar.padded($0) }
+        return UTCCalendar.padded(time.year, width: 4) + "-\(two(time.month))-\(two(time.day)) \(two(time.hour)):\(two(time.minute)):\(two(time.second)) UTC"
     }
 
     /// `in 5 min`, `3 h 5 min ago`, `now`.

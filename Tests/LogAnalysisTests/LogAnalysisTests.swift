@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import LogAnalysis
+import UTCTime
 
 /// The log readers on lines as Apache and nginx write them, the parallel split of a file, and the change point.
 @Suite struct LogAnalysisTests {
@@ -226,7 +227,7 @@ import Testing
         let line2 = Array("::1|2026-11-24T06:00:00+01:00|403|/x?y".utf8)
         let fields = line2.withUnsafeBytes { nginx?.parse($0, clock: &clock) }
         #expect(fields?.status == 403 && fields?.path.map { String(decoding: line2[$0], as: UTF8.self) } == "/x")
-        #expect(fields?.minute == MinuteClock.daysFromCivil(year: 2026, month: 11, day: 24) * 1440 + 5 * 60, "+01:00 is an hour ahead of UTC")
+        #expect(fields?.minute == UTCCalendar.days(year: 2026, month: 11, day: 24) * 1440 + 5 * 60, "+01:00 is an hour ahead of UTC")
         #expect(CustomLogFormat("%h %u %t") == nil, "a layout without a status counts nothing")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Tokens
 import HTTPAuth
+import UTCTime
 
 /// A HAR 1.2 export (Chrome, Firefox, Safari, Playwright): its entries as ``HAREntry`` values, read one entry at a
 /// time so that a broken entry, or a file cut short, costs only that entry. Each problem names its byte offset.

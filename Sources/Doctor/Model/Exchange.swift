@@ -1,6 +1,7 @@
 import Foundation
 import Tokens
 import HTTPAuth
+import UTCTime
 
 /// One request the probe sent and the response it got, as the rules read them. Header values are kept as received;
 /// reports redact credentials when they print them.

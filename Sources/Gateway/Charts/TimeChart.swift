@@ -1,4 +1,4 @@
-import Tokens
+import UTCTime
 
 /// Stacked bars over time, one bar per bucket of minutes, with a count axis (round ticks, grid lines, its title), a
 /// time axis (round times in UTC, its title), a legend and a tooltip per bar; an optional marker (the onset of a
@@ -106,7 +106,7 @@ public struct TimeChart: Sendable {
     /// `10:15`, or `12-02 10:15` on an axis longer than a day.
     static func clock(_ minute: Int, long: Bool) -> String {
         let time = UTCCalendar.fields(minute * 60)
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+        let two = { UTCCalendar.padded($0) }
         return (long ? "\(two(time.month))-\(two(time.day)) " : "") + "\(two(time.hour)):\(two(time.minute))"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import UTCTime
 
 #if canImport(Glibc)
 import Glibc
@@ -23,7 +24,7 @@ struct MinuteClock {
             let zoneMinutes = Self.digits(text, 24, 2), text[21] == 0x2B || text[21] == 0x2D
         else { return nil }
         let offset = (zoneHours * 60 + zoneMinutes) * (text[21] == 0x2D ? -1 : 1)
-        let result = Self.daysFromCivil(year: year, month: month, day: day) * 1440 + hour * 60 + minute - offset
+        let result = UTCCalendar.days(year: year, month: month, day: day) * 1440 + hour * 60 + minute - offset
         lastKey.withUnsafeMutableBytes { key in _ = memcpy(key.baseAddress!, base, 26) }
         lastMinute = result
         return result
@@ -39,7 +40,7 @@ struct MinuteClock {
         guard let year = Self.digits(date, 0, 4), let month = Self.digits(date, 5, 2), let day = Self.digits(date, 8, 2),
             let hour = Self.digits(time, 0, 2), let minute = Self.digits(time, 3, 2), (1...12).contains(month), (1...31).contains(day)
         else { return nil }
-        let result = Self.daysFromCivil(year: year, month: month, day: day) * 1440 + hour * 60 + minute
+        let result = UTCCalendar.days(year: year, month: month, day: day) * 1440 + hour * 60 + minute
         lastKey.withUnsafeMutableBytes { key in
             _ = memcpy(key.baseAddress!, dateBase, 10)
             _ = memcpy(key.baseAddress! + 10, timeBase, 5)
@@ -62,7 +63,7 @@ struct MinuteClock {
                     offset = (hours * 60 + minutes) * (text[sign] == 0x2D ? -1 : 1)
                 }
             }
-            return daysFromCivil(year: year, month: month, day: day) * 1440 + hour * 60 + minute - offset
+            return UTCCalendar.days(year: year, month: month, day: day) * 1440 + hour * 60 + minute - offset
         }
     }
 
@@ -73,7 +74,7 @@ struct MinuteClock {
             guard text.count == 16, let year = digits(text, 0, 4), let month = digits(text, 5, 2), let day = digits(text, 8, 2),
                 let hour = digits(text, 11, 2), let minute = digits(text, 14, 2)
             else { return nil }
-            return fromLocal(daysFromCivil(year: year, month: month, day: day) * 1440 + hour * 60 + minute, zone: zone)
+            return fromLocal(UTCCalendar.days(year: year, month: month, day: day) * 1440 + hour * 60 + minute, zone: zone)
         }
     }
 
@@ -86,7 +87,7 @@ struct MinuteClock {
         guard month.count == 3, let number = Self.month(month[0], month[1], month[2]), clock.count >= 2,
             let hour = Int(clock[0]), let minute = Int(clock[1])
         else { return nil }
-        return fromLocal(daysFromCivil(year: year, month: number, day: day) * 1440 + hour * 60 + minute, zone: zone)
+        return fromLocal(UTCCalendar.days(year: year, month: number, day: day) * 1440 + hour * 60 + minute, zone: zone)
     }
 
     /// A minute of local wall-clock time in `zone` as a minute since 1970 UTC. Error logs carry no zone; the server
@@ -124,15 +125,5 @@ struct MinuteClock {
         case (0x64, 0x65, 0x63): 12  // dec
         default: nil
         }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146097 + dayOfEra - 719468
     }
 }

@@ -15,13 +15,17 @@ public enum UTCCalendar {
 
     /// Seconds since 1970-01-01T00:00:00Z.
     public static func seconds(_ fields: Fields) -> Int {
-        let y = fields.month <= 2 ? fields.year - 1 : fields.year
+        days(year: fields.year, month: fields.month, day: fields.day) * 86_400 + fields.hour * 3_600 + fields.minute * 60 + fields.second
+    }
+
+    /// Days since 1970-01-01 of a date (`days_from_civil`).
+    public static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (fields.month + (fields.month > 2 ? -3 : 9)) + 2) / 5 + fields.day - 1
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
-        return days * 86_400 + fields.hour * 3_600 + fields.minute * 60 + fields.second
+        return era * 146_097 + dayOfEra - 719_468
     }
 
     /// The fields of `seconds` since 1970 (whole seconds, rounded down).
@@ -37,5 +41,11 @@ public enum UTCCalendar {
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         return Fields(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day, hour: rest / 3_600, minute: rest % 3_600 / 60, second: rest % 60)
+    }
+
+    /// `value` in decimal, with zeros in front up to `width` digits (`05`, `0987`), as dates are written.
+    public static func padded(_ value: Int, width: Int = 2) -> String {
+        let digits = String(value)
+        return digits.count < width ? String(repeating: "0", count: width - digits.count) + digits : digits
     }
 }

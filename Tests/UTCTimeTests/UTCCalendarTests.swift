@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Tokens
+import UTCTime
 
 /// The calendar arithmetic that replaced per-date formatters, checked against Foundation's Gregorian calendar in UTC
 /// over leap years, century years, before 1970 and far ahead.
@@ -18,17 +18,6 @@ import Testing
                 == [expected.year, expected.month, expected.day, expected.hour, expected.minute, expected.second], "\(seconds)")
             #expect(UTCCalendar.seconds(fields) == seconds)
             seconds += 86_400 * 37 + 3_671   // a stride that visits every month, leap days and hours
-        }
-    }
-
-    @Test func utcIsWrittenAsTheFormatterWroteIt() {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
-        for seconds in [0, 1_600_000_000, 951_782_400, 4_102_444_799, 1_796_202_663] {
-            let date = Date(timeIntervalSince1970: TimeInterval(seconds) + 0.75)
-            #expect(TimeDescription.utc(date) == formatter.string(from: date))
         }
     }
 }
