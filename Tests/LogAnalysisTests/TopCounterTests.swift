@@ -23,14 +23,17 @@ import Testing
     @Test func prunedCountsAreThoseOfAFullSort() {
         var generator = SystemRandomNumberGenerator()
         // Keys mostly met once or twice (the bound among small counts, many ties), some met hundreds of times (a bound
-        // at 63 or more: every key sorted), and counts added in lumps (merged parts) of 0 to 90.
-        for (capacity, keys, lump) in [(5, 40, 1), (50, 400, 1), (50, 120, 90), (200, 5000, 3), (10, 15, 70)] {
+        // at 63 or more: every key sorted), and counts added in lumps (merged parts) of 1 to 90. Every key is met once
+        // first: more than twice the capacity, so the counter prunes.
+        for (capacity, keys, lump) in [(5, 40, 1), (50, 400, 1), (50, 120, 90), (200, 5000, 3), (10, 40, 70)] {
             var counter = TopCounter(capacity: capacity)
             var reference = Reference(capacity: capacity)
-            for _ in 0..<(keys * 6) {
+            let adds = (0..<keys).map { ("k\($0)", 1) } + (0..<(keys * 6)).map { _ in
                 let heavy = Int.random(in: 0..<10, using: &generator) == 0
                 let key = heavy ? "h\(Int.random(in: 0..<capacity, using: &generator))" : "k\(Int.random(in: 0..<keys, using: &generator))"
-                let count = Int.random(in: (lump == 1 ? 1 : 0)...lump, using: &generator)
+                return (key, Int.random(in: 1...lump, using: &generator))
+            }
+            for (key, count) in adds {
                 counter.add(key, count)
                 reference.add(key, count)
             }

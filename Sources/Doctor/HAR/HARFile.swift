@@ -1,5 +1,4 @@
 import Foundation
-import Tokens
 import HTTPAuth
 import UTCTime
 
