@@ -149,3 +149,10 @@ struct W3CFields: Sendable, Hashable {
         return value
     }
 }
+
+extension String {
+    /// The text with each `+` read as a space, as W3C logs write the spaces of a field.
+    func replacingPlusWithSpace() -> String {
+        contains("+") ? String(decoding: utf8.map { $0 == 0x2B ? 0x20 : $0 }, as: UTF8.self) : self
+    }
+}
